@@ -1,0 +1,1 @@
+"""Text rules, one module per family; ``registry`` holds the ``@rule`` decorator and lookup."""

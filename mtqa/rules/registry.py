@@ -1,0 +1,225 @@
+"""The ``@rule`` decorator, the rule table, and selection by code prefix.
+
+A rule is declared once, with everything a user or a test needs to know about it: code, name,
+severity, message, why, and examples. The check function only finds spans; this module turns them
+into ``Finding``s, so every rule reports the same way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from mtqa.model import Article, Finding, Segment, Severity
+from mtqa.segment import Paragraph, paragraphs, sentences
+
+FAMILY_MODULES = (
+    "typography",
+    "names",
+    "lexical",
+    "consistency",
+    "agreement",
+    "boilerplate",
+    "untranslated",
+    "locale",
+)
+"""Modules under ``mtqa.rules`` that declare text rules, one per family."""
+
+FAMILIES = {
+    "TYP": "typography, spacing, quotes",
+    "NAM": "names, transliteration",
+    "LEX": "calques, wrong word sense",
+    "CON": "inconsistency within an article",
+    "GRM": "agreement",
+    "BPL": "site boilerplate",
+    "UNT": "untranslated text",
+    "LOC": "number and date formats",
+    "BTR": "back-translation scores",
+}
+
+_CODE = re.compile(r"[A-Z]{3}\d{3}\Z")
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+_MARKED = re.compile(r"\[\[(.+?)\]\]")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A bad example marks its one expected span with ``[[...]]`` and states the fix for that span."""
+
+    text: str
+    fix: str | None = None
+    is_bad: bool = True
+
+    @property
+    def plain(self) -> str:
+        return _MARKED.sub(r"\1", self.text)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        match = _MARKED.search(self.text)
+        if match is None:
+            raise ValueError(f"bad example without a [[marked]] span: {self.text!r}")
+        start = match.start()
+        return start, start + len(match.group(1))
+
+    @property
+    def corrected(self) -> str | None:
+        if self.fix is None:
+            return None
+        start, end = self.span
+        plain = self.plain
+        return plain[:start] + self.fix + plain[end:]
+
+
+def bad(text: str, fix: str | None = None) -> Example:
+    return Example(text, fix, True)
+
+
+def good(text: str) -> Example:
+    return Example(text, None, False)
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """The settings rules read: expected quote style and the user's own lists that extend ours."""
+
+    quotes: str = "„“"
+    """Opening and closing quotation mark German text should use: „“, »« or «»."""
+    names: tuple[str, ...] = ()
+    calques: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    """Words and phrases never flagged (house style, brand names)."""
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a check sees: the article, its segmentation and the options."""
+
+    article: Article
+    paragraphs: tuple[Paragraph, ...]
+    segments: tuple[Segment, ...]
+    options: RuleOptions = field(default_factory=RuleOptions)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    @classmethod
+    def of(cls, article: Article, options: RuleOptions | None = None) -> RuleContext:
+        """Segment ``article`` once; every rule then shares the same paragraphs and sentences."""
+        return cls(
+            article,
+            tuple(paragraphs(article.text)),
+            tuple(sentences(article.text)),
+            options or RuleOptions(),
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A span a check found; ``message`` overrides the rule's one-line message when it says more."""
+
+    start: int
+    end: int
+    suggestion: str | None = None
+    message: str | None = None
+
+
+Check = Callable[[RuleContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    why: str
+    examples: tuple[Example, ...]
+    check: Check
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+    def run(self, context: RuleContext) -> list[Finding]:
+        text = context.text
+        findings = []
+        for hit in self.check(context):
+            match = text[hit.start : hit.end]
+            message = (hit.message or self.message).replace("{match}", match)
+            if hit.suggestion is not None:
+                message = message.replace("{suggestion}", hit.suggestion)
+            findings.append(
+                Finding(
+                    code=self.code,
+                    rule=self.name,
+                    severity=self.severity,
+                    start=hit.start,
+                    end=hit.end,
+                    match=match,
+                    message=message,
+                    why=self.why,
+                    suggestion=hit.suggestion,
+                )
+            )
+        return findings
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    message: str,
+    why: str,
+    examples: Sequence[Example],
+) -> Callable[[Check], Check]:
+    """Declare a rule; the decorated function yields ``Hit``s for one article."""
+    if not _CODE.match(code):
+        raise ValueError(f"rule code {code!r} is not a family prefix and three digits")
+    if code[:3] not in FAMILIES:
+        raise ValueError(f"rule code {code!r} has an unknown family")
+    if not _NAME.match(name):
+        raise ValueError(f"rule name {name!r} is not kebab-case")
+
+    def register(check: Check) -> Check:
+        existing = _RULES.get(code)
+        if existing is not None and existing.check.__qualname__ != check.__qualname__:
+            raise ValueError(f"rule code {code} declared twice ({existing.name}, {name})")
+        _RULES[code] = Rule(code, name, severity, message, why, tuple(examples), check)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every declared rule, sorted by code (importing the family modules declares them)."""
+    for module in FAMILY_MODULES:
+        importlib.import_module(f"mtqa.rules.{module}")
+    return [_RULES[code] for code in sorted(_RULES)]
+
+
+def get_rule(code: str) -> Rule | None:
+    return {r.code: r for r in all_rules()}.get(code.upper())
+
+
+def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """Whether ``code`` is enabled: the longest matching prefix of ``select``/``ignore`` wins.
+
+    An empty ``select`` selects everything; on a tie, ``ignore`` wins.
+    """
+    best_select = max((len(p) for p in select if code.startswith(p)), default=-1 if select else 0)
+    best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    return best_select >= 0 and best_select > best_ignore
+
+
+def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
+    select = [p.upper() for p in select]
+    ignore = [p.upper() for p in ignore]
+    return [r for r in all_rules() if is_selected(r.code, select, ignore)]

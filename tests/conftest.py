@@ -1,0 +1,26 @@
+"""Shared fixtures: articles from plain text, and the shared folder when the environment names it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mtqa.model import Article
+
+DATA = Path(__file__).parent / "data"
+SHARED_ENV = "MTQA_SHARED"
+
+
+def article(text: str, id: str = "test") -> Article:
+    return Article(id=id, text=text, origin=f"<{id}>")
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """``$MTQA_SHARED`` (the ../shared folder of the project's workplace); the test skips without it."""
+    value = os.environ.get(SHARED_ENV)
+    if not value or not Path(value).is_dir():
+        pytest.skip(f"{SHARED_ENV} does not name the shared folder")
+    return Path(value)

@@ -1,0 +1,45 @@
+"""One generic test turns every rule's declared examples into test cases (LanguageTool-style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.rules.registry import Example, Rule, RuleContext, all_rules
+from tests.conftest import article
+
+TEXT_RULES = [r for r in all_rules() if r.family != "BTR"]
+BAD = [(r, e) for r in TEXT_RULES for e in r.examples if e.is_bad]
+GOOD = [(r, e) for r in TEXT_RULES for e in r.examples if not e.is_bad]
+
+
+def _run(rule: Rule, text: str) -> list[tuple[int, int, str | None]]:
+    return [(f.start, f.end, f.suggestion) for f in rule.run(RuleContext.of(article(text)))]
+
+
+def test_there_are_rules() -> None:
+    assert len(TEXT_RULES) >= 20
+
+
+@pytest.mark.parametrize("rule", TEXT_RULES, ids=lambda r: r.code)
+def test_every_rule_has_bad_and_good_examples(rule: Rule) -> None:
+    assert any(e.is_bad for e in rule.examples), f"{rule.code} has no bad example"
+    assert any(not e.is_bad for e in rule.examples), f"{rule.code} has no good example"
+    assert rule.why and rule.message
+
+
+@pytest.mark.parametrize(("rule", "example"), BAD, ids=lambda x: getattr(x, "code", "") or "")
+def test_bad_example_gives_exactly_one_finding_at_the_marked_span(rule: Rule, example: Example) -> None:
+    start, end = example.span
+    assert _run(rule, example.plain) == [(start, end, example.fix)]
+
+
+@pytest.mark.parametrize(("rule", "example"), BAD, ids=lambda x: getattr(x, "code", "") or "")
+def test_applying_the_fix_silences_the_rule(rule: Rule, example: Example) -> None:
+    if example.corrected is None or example.fix is None:
+        pytest.skip("no fix stated (e.g. delete page chrome)")
+    assert _run(rule, example.corrected) == []
+
+
+@pytest.mark.parametrize(("rule", "example"), GOOD, ids=lambda x: getattr(x, "code", "") or "")
+def test_good_example_gives_no_finding(rule: Rule, example: Example) -> None:
+    assert _run(rule, example.plain) == []

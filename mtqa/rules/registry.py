@@ -24,8 +24,9 @@ FAMILY_MODULES = (
     "boilerplate",
     "untranslated",
     "locale",
+    "backtranslation",
 )
-"""Modules under ``mtqa.rules`` that declare text rules, one per family."""
+"""Modules under ``mtqa.rules`` that declare rules, one per family (BTR findings come from scores)."""
 
 FAMILIES = {
     "TYP": "typography, spacing, quotes",
@@ -147,26 +148,34 @@ class Rule:
 
     def run(self, context: RuleContext) -> list[Finding]:
         text = context.text
-        findings = []
-        for hit in self.check(context):
-            match = text[hit.start : hit.end]
-            message = (hit.message or self.message).replace("{match}", match)
-            if hit.suggestion is not None:
-                message = message.replace("{suggestion}", hit.suggestion)
-            findings.append(
-                Finding(
-                    code=self.code,
-                    rule=self.name,
-                    severity=self.severity,
-                    start=hit.start,
-                    end=hit.end,
-                    match=match,
-                    message=message,
-                    why=self.why,
-                    suggestion=hit.suggestion,
-                )
-            )
-        return findings
+        return [
+            self.finding(hit.start, hit.end, text[hit.start : hit.end], hit.suggestion, hit.message)
+            for hit in self.check(context)
+        ]
+
+    def finding(
+        self,
+        start: int,
+        end: int,
+        match: str,
+        suggestion: str | None = None,
+        message: str | None = None,
+    ) -> Finding:
+        """A finding of this rule; ``{match}`` and ``{suggestion}`` in the message are filled in."""
+        text = (message or self.message).replace("{match}", match)
+        if suggestion is not None:
+            text = text.replace("{suggestion}", suggestion)
+        return Finding(
+            code=self.code,
+            rule=self.name,
+            severity=self.severity,
+            start=start,
+            end=end,
+            match=match,
+            message=text,
+            why=self.why,
+            suggestion=suggestion,
+        )
 
 
 _RULES: dict[str, Rule] = {}

@@ -52,6 +52,8 @@ class Settings:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Glob pattern on an article's origin -> code prefixes ignored there."""
     fail_on: str = "major"
+    jobs: int = 1
+    """Worker processes for the rule engine (back-translation batches in the main process)."""
     output: str = "reports"
     formats: tuple[str, ...] = ("json", "md")
     rules: RuleOptions = field(default_factory=RuleOptions)
@@ -105,7 +107,7 @@ def read_config(path: Path) -> dict[str, Any]:
 def _strings(value: Any, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(part.strip() for part in value.split(",") if part.strip())
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
 
@@ -129,6 +131,11 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
         changes["fail_on"] = str(table["fail_on"])
     if "output" in table:
         changes["output"] = str(table["output"])
+    if "jobs" in table:
+        jobs = table["jobs"]
+        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+            raise ConfigError(f"jobs: expected a whole number >= 1, got {jobs!r}")
+        changes["jobs"] = jobs
     if "per_file_ignores" in table:
         pfi = table["per_file_ignores"]
         if not isinstance(pfi, dict):

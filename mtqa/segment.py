@@ -19,7 +19,8 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _LINE = re.compile(r"[^\n]+")
 # Sentence-final punctuation, closing quotes/brackets, then the space that separates sentences.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'“”»«’)\]]*(?=\s+)")
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+(?:[-.,'’]\w+)*")
+_NEXT_WORD = re.compile(r"[^\s.]+(?=\.)")
 _ORDINAL = re.compile(r"(?<!\d)\d{1,2}\Z")
 
 
@@ -67,13 +68,16 @@ def _is_sentence_end(text: str, dot: int, after: int) -> bool:
     before = text[word_start:dot]
     if _ORDINAL.search(before):
         return False
-    # Two-part abbreviations ("z. B.") are listed with their inner space.
+    # Two-part abbreviations ("z. B.") are listed with their inner space: "z. B" ends at either dot.
     previous_start = word_start - 1
     while previous_start > 0 and not text[previous_start - 1].isspace():
         previous_start -= 1
     two_words = text[max(previous_start, 0) : dot]
     abbreviations = _abbreviations()
     if before in abbreviations or two_words in abbreviations:
+        return False
+    next_word = _NEXT_WORD.match(text, after)
+    if next_word and f"{before}. {next_word.group()}" in abbreviations:
         return False
     nxt = text[after : after + 1]
     return not nxt.islower()

@@ -1,0 +1,188 @@
+"""The ``mtqa`` command: check articles, list rules, manage models, calibrate thresholds.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input errors (a missing path,
+a bad option or config, an article that could not be read, a required model that is missing).
+Every ``MtqaError`` becomes a one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mtqa import __version__
+from mtqa.config import FAIL_LEVELS, QUOTE_STYLES, REPORT_FORMATS, Settings, load_settings
+from mtqa.errors import MtqaError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+CONSOLE_FORMATS = ("text", "github", "jsonl", "none")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _clean_errors(command: F) -> F:
+    """Turn an ``MtqaError`` into ``mtqa: error: <message>`` and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MtqaError as exc:
+            click.echo(f"mtqa: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mtqa")
+def main() -> None:
+    """Find machine-translation artefacts in German news and score translations."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Report folder [default: reports].")
+@click.option("--no-reports", is_flag=True, help="Print findings only; write no report files.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
+              help="Report file formats (repeatable) [default: json, md].")
+@click.option("--output-format", "console_format", type=click.Choice(CONSOLE_FORMATS), default="text",
+              show_default=True, help="What to print: linter lines, GitHub annotations, JSON lines.")
+@click.option("--select", multiple=True, help="Only rules whose code starts with these prefixes (e.g. TYP,NAM001).")
+@click.option("--ignore", multiple=True, help="Skip rules whose code starts with these prefixes.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), help="Exit 1 on findings this severe [default: major].")
+@click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Expected quotation marks [default: „“].")
+@click.option("--names", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra name list (same columns as references/names.tsv).")
+@click.option("--calques", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra calque list (same columns as references/calques.tsv).")
+@click.option("--boilerplate", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra boilerplate list (same columns as references/boilerplate.tsv).")
+@click.option("--allow", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra allow list (same columns as references/allow.tsv).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config file [default: nearest mtqa.toml or pyproject.toml with [tool.mtqa]].")
+@click.option("--backtranslate/--no-backtranslate", default=None,
+              help="Score segments by back-translation [default: on; off without models].")
+@click.option("--require-scores", is_flag=True, default=None,
+              help="Fail (exit 2) when back-translation models are unavailable.")
+@click.option("--backend", type=click.Choice(["ctranslate2", "transformers"]), help="Translation backend.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where models run.")
+@click.option("--model-dir", type=click.Path(file_okay=False), help="Folder of pulled/converted models.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0),
+              help="Worker processes for the rules; 0 = one per core [default: 1].")
+@click.option("--color/--no-color", default=None, help="Colour the output [default: on a terminal].")
+@_clean_errors
+def check(
+    paths: tuple[str, ...],
+    output: str | None,
+    no_reports: bool,
+    formats: tuple[str, ...],
+    console_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    quotes: str | None,
+    names: tuple[str, ...],
+    calques: tuple[str, ...],
+    boilerplate: tuple[str, ...],
+    allow: tuple[str, ...],
+    config_path: Path | None,
+    backtranslate: bool | None,
+    require_scores: bool | None,
+    backend: str | None,
+    device: str | None,
+    model_dir: str | None,
+    jobs: int | None,
+    color: bool | None,
+) -> None:
+    """Check the articles in PATHS (files, folders, .jsonl/.csv feeds, or - for standard input)."""
+    from mtqa import pipeline
+    from mtqa.read import check_paths, read_inputs
+    from mtqa.report import build_reporters
+    from mtqa.report.base import RunInfo
+
+    backtranslation = {
+        "enabled": backtranslate,
+        "require": require_scores,
+        "backend": backend,
+        "device": device,
+        "model_dir": model_dir,
+    }
+    overrides: dict[str, Any] = {
+        "select": _codes(select),
+        "ignore": _codes(ignore),
+        "fail_on": fail_on,
+        "jobs": (os.cpu_count() or 1) if jobs == 0 else jobs,
+        "quotes": quotes,
+        "output": output,
+        "formats": formats,
+        "lists": {
+            key: list(files)
+            for key, files in (("names", names), ("calques", calques), ("boilerplate", boilerplate), ("allow", allow))
+            if files
+        },
+        "backtranslation": {k: v for k, v in backtranslation.items() if v is not None},
+    }
+    settings = load_settings(config_path, overrides, search_from=Path.cwd())
+    check_paths(paths)
+    stream = click.get_text_stream("stdout")
+    use_color = color if color is not None else stream.isatty()
+    output_dir = None if no_reports else Path(settings.output)
+    reporters = build_reporters(
+        settings.formats,
+        output_dir,
+        None if console_format == "none" else console_format,
+        stream,
+        use_color,
+    )
+    run_info = RunInfo(
+        version=__version__,
+        started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        output_dir=str(output_dir) if output_dir else None,
+        settings=settings.as_dict(),
+    )
+    result = pipeline.run(read_inputs(paths), settings, reporters, run_info)
+    sys.exit(_exit_code(result, settings))
+
+
+def _exit_code(result: Any, settings: Settings) -> int:
+    if result.failures:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.worst_findings(settings) else EXIT_CLEAN
+
+
+@main.command()
+@click.argument("code", required=False)
+@_clean_errors
+def rules(code: str | None) -> None:
+    """List every rule, or show one rule's why and examples."""
+    from mtqa.rules.registry import FAMILIES, all_rules, get_rule
+
+    if code is None:
+        for rule in all_rules():
+            click.echo(f"{rule.code}  {rule.name:<32} {rule.severity.label:<8} {rule.message}")
+        return
+    rule = get_rule(code)
+    if rule is None:
+        raise click.BadParameter(f"no rule {code!r} (see 'mtqa rules')", param_hint="CODE")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity.label}; {FAMILIES[rule.family]})")
+    click.echo(f"  {rule.message}")
+    click.echo(f"Why: {rule.why}")
+    for example in rule.examples:
+        if example.is_bad:
+            fix = "(delete)" if example.fix == "" else example.fix
+            click.echo(f"  bad:  {example.text}" + (f"  -> {fix}" if fix is not None else ""))
+        else:
+            click.echo(f"  good: {example.text}")

@@ -1,0 +1,171 @@
+"""read -> segment -> rules -> scores -> suppress -> report; nothing else lives here.
+
+Articles stream through in chunks so that the back-translation scorer can batch and deduplicate
+segments across many articles while memory stays bounded for large feeds.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from mtqa.config import Settings
+from mtqa.model import Article, ArticleFailure, ArticleReport, Finding, RunSummary, artefact_score
+from mtqa.references import load_table
+from mtqa.report.base import Reporter, RunInfo
+from mtqa.rules.registry import Rule, RuleContext, select_rules
+from mtqa.segment import count_words
+
+if TYPE_CHECKING:
+    from mtqa.backtranslate.scorer import ArticleScores, Scorer
+
+CHUNK_SIZE = 64
+"""Articles scored together: large enough for full model batches, small enough to stream."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    summary: RunSummary
+
+    @property
+    def failures(self) -> tuple[ArticleFailure, ...]:
+        return self.summary.failures
+
+    def worst_findings(self, settings: Settings) -> list[Finding]:
+        """Findings at or above the fail level: what makes CI fail."""
+        level = settings.fail_level
+        if level is None:
+            return []
+        return [f for r in self.summary.reports for f in r.findings if f.severity >= level]
+
+
+@functools.lru_cache(maxsize=32)
+def _rules_for(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(r for r in select_rules(select, ignore) if r.family != "BTR")
+
+
+@functools.lru_cache(maxsize=8)
+def _allowed(files: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(load_table("allow", files).column("phrase"))
+
+
+def check_article(article: Article, settings: Settings) -> tuple[RuleContext, list[Finding]]:
+    """Segment one article and run every enabled text rule on it."""
+    context = RuleContext.of(article, settings.rules)
+    rules = _rules_for(settings.select, settings.ignored_for(article.origin))
+    findings = [finding for rule in rules for finding in rule.run(context)]
+    return context, findings
+
+
+Checked = tuple[list[Article | ArticleFailure], list[tuple[RuleContext, list[Finding]]]]
+
+
+def _check_chunk(chunk: list[Article | ArticleFailure], settings: Settings) -> Checked:
+    articles = [item for item in chunk if isinstance(item, Article)]
+    return chunk, [check_article(article, settings) for article in articles]
+
+
+def _checked_chunks(inputs: Iterable[Article | ArticleFailure], settings: Settings) -> Iterator[Checked]:
+    """Rule-checked chunks in input order; with ``jobs`` > 1 the rules run in worker processes.
+
+    At most two chunks per worker are in flight, so a huge feed never sits in memory at once.
+    """
+    chunks = _chunks(inputs, CHUNK_SIZE)
+    if settings.jobs <= 1:
+        yield from (_check_chunk(chunk, settings) for chunk in chunks)
+        return
+    with ProcessPoolExecutor(max_workers=settings.jobs) as executor:
+        pending: deque[Future[Checked]] = deque()
+        for chunk in chunks:
+            pending.append(executor.submit(_check_chunk, chunk, settings))
+            if len(pending) >= 2 * settings.jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _suppress(findings: Iterable[Finding], allowed: frozenset[str]) -> tuple[Finding, ...]:
+    """Drop findings on allow-listed words or phrases, then order by position and code."""
+    kept = (f for f in findings if f.match not in allowed)
+    return tuple(sorted(kept, key=lambda f: (f.start, f.end, f.code)))
+
+
+def _chunks(items: Iterable[Article | ArticleFailure], size: int) -> Iterator[list[Article | ArticleFailure]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _build_scorer(settings: Settings) -> Scorer | None:
+    if not settings.backtranslation.enabled:
+        return None
+    from mtqa.backtranslate.scorer import build_scorer
+
+    return build_scorer(settings.backtranslation)
+
+
+def run(
+    inputs: Iterable[Article | ArticleFailure],
+    settings: Settings,
+    reporters: Sequence[Reporter],
+    run_info: RunInfo,
+) -> RunResult:
+    """Check every article, hand each report to every reporter, and summarise the run."""
+    allowed = _allowed(settings.rules.allow)
+    scorer = _build_scorer(settings)
+    reports: list[ArticleReport] = []
+    failures: list[ArticleFailure] = []
+    for reporter in reporters:
+        reporter.start(run_info)
+    try:
+        for chunk, checked in _checked_chunks(inputs, settings):
+            scored: dict[str, ArticleScores] = {}
+            if scorer is not None and checked:
+                scored = scorer.score([(c.article, c.segments) for c, _ in checked])
+            by_id = {c.article.id: (c, f) for c, f in checked}
+            for item in chunk:
+                if isinstance(item, ArticleFailure):
+                    failures.append(item)
+                    continue
+                context, findings = by_id[item.id]
+                report = _report(context, findings, scored.get(item.id), allowed, settings)
+                reports.append(report)
+                for reporter in reporters:
+                    reporter.article(report)
+    finally:
+        if scorer is not None:
+            scorer.close()
+    summary = RunSummary(tuple(reports), tuple(failures), run_info.settings)
+    for reporter in reporters:
+        reporter.finish(summary)
+    return RunResult(summary)
+
+
+def _report(
+    context: RuleContext,
+    findings: list[Finding],
+    scores: ArticleScores | None,
+    allowed: frozenset[str],
+    settings: Settings,
+) -> ArticleReport:
+    ignore = settings.ignored_for(context.article.origin)
+    if scores is not None:
+        btr_rules = {r.code for r in select_rules(settings.select, ignore) if r.family == "BTR"}
+        findings = findings + [f for f in scores.findings if f.code in btr_rules]
+    kept = _suppress(findings, allowed)
+    words = count_words(context.text)
+    return ArticleReport(
+        article=context.article,
+        segments=context.segments,
+        findings=kept,
+        words=words,
+        artefact_score=artefact_score([f.severity for f in kept], words),
+        scores=scores.scores if scores else (),
+        backtranslations=scores.backtranslations if scores else (),
+        notes=scores.notes if scores else (),
+    )

@@ -7,7 +7,6 @@ Every ``MtqaError`` becomes a one-line message, never a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -20,9 +19,10 @@ import click
 from mtqa import __version__
 from mtqa.config import FAIL_LEVELS, QUOTE_STYLES, REPORT_FORMATS, Settings, load_settings
 from mtqa.errors import MtqaError
+from mtqa.report.console import CONSOLE_FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-CONSOLE_FORMATS = ("text", "github", "jsonl", "none")
+CONSOLE_CHOICES = (*CONSOLE_FORMATS, "none")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,7 +57,7 @@ def main() -> None:
 @click.option("--no-reports", is_flag=True, help="Print findings only; write no report files.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
               help="Report file formats (repeatable) [default: json, md].")
-@click.option("--output-format", "console_format", type=click.Choice(CONSOLE_FORMATS), default="text",
+@click.option("--output-format", "console_format", type=click.Choice(CONSOLE_CHOICES), default="text",
               show_default=True, help="What to print: linter lines, GitHub annotations, JSON lines.")
 @click.option("--select", multiple=True, help="Only rules whose code starts with these prefixes (e.g. TYP,NAM001).")
 @click.option("--ignore", multiple=True, help="Skip rules whose code starts with these prefixes.")
@@ -147,12 +147,7 @@ def check(
         stream,
         use_color,
     )
-    run_info = RunInfo(
-        version=__version__,
-        started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        output_dir=str(output_dir) if output_dir else None,
-        settings=settings.as_dict(),
-    )
+    run_info = RunInfo.now(output_dir, settings.as_dict())
     result = pipeline.run(read_inputs(paths), settings, reporters, run_info)
     sys.exit(_exit_code(result, settings))
 

@@ -73,6 +73,7 @@ class ArticleFailure:
     id: str
     origin: str
     reason: str
+    vendor: str | None = None
 
 
 @dataclass(frozen=True)

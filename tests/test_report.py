@@ -1,0 +1,798 @@
+"""Reporters: exact expected output for every format, escaping, atomic writes and unsafe ids."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mtqa.errors import ConfigError, ReportError
+from mtqa.model import (
+    Article,
+    ArticleFailure,
+    ArticleReport,
+    Finding,
+    RunSummary,
+    Score,
+    Segment,
+    Severity,
+    artefact_score,
+)
+from mtqa.report import Reporter, RunInfo, build_reporters
+from mtqa.report.console import GithubReporter, JsonLinesReporter, TextReporter, totals_line
+from mtqa.report.files import report_path, write_text_atomic
+from mtqa.report.html_report import HtmlReporter, highlight, render_html
+from mtqa.report.json_report import SCHEMA_FILE, JsonReporter, render_json
+from mtqa.report.markdown_report import MarkdownReporter, escape_markdown, render_markdown
+from mtqa.report.summary import SummaryReporter
+from mtqa.report.view import locate
+from mtqa.segment import count_words
+
+TEXT = (
+    'Der Kreml -Sprecher Dmitrij Peskow sagte am Montag, die Gespräche seien "konstruktiv".\n'
+    "\n"
+    "Die Seiten haben vereinbart, den Dialog fortsetzen.\n"
+    "\n"
+    "Abonnieren Sie unseren Kanal | *Top*\n"
+)
+RUN = RunInfo("9.9.9", "2024-05-01T12:00:00+00:00", None, {"fail_on": "major"})
+BTR_SIGNATURE = "chrF2|opus-mt-de-en|ct2|mtqa:9.9.9"
+
+
+def finding(
+    text: str,
+    match: str,
+    code: str,
+    severity: Severity,
+    suggestion: str | None,
+    message: str = "",
+    rule: str = "example-rule",
+) -> Finding:
+    start = text.index(match)
+    return Finding(
+        code=code,
+        rule=rule,
+        severity=severity,
+        start=start,
+        end=start + len(match),
+        match=match,
+        message=message or f"{code} message",
+        why=f"{code} why",
+        suggestion=suggestion,
+    )
+
+
+def segment(text: str, index: int, sentence: str, paragraph: int) -> Segment:
+    start = text.index(sentence)
+    return Segment(index, start, start + len(sentence), sentence, paragraph)
+
+
+def build_report(
+    article: Article,
+    findings: tuple[Finding, ...] = (),
+    segments: tuple[Segment, ...] = (),
+    scores: tuple[Score, ...] = (),
+    backtranslations: tuple[tuple[int, str], ...] = (),
+    notes: tuple[str, ...] = (),
+) -> ArticleReport:
+    words = count_words(article.text)
+    return ArticleReport(
+        article=article,
+        segments=segments,
+        findings=findings,
+        words=words,
+        artefact_score=artefact_score([f.severity for f in findings], words),
+        scores=scores,
+        backtranslations=backtranslations,
+        notes=notes,
+    )
+
+
+# Deliberately out of reading order: every reporter must sort by position.
+PESKOV_FINDINGS = (
+    finding(
+        TEXT, "Abonnieren Sie unseren Kanal | *Top*", "BPL001", Severity.CRITICAL, "", "site boilerplate"
+    ),
+    finding(TEXT, "Dmitrij", "NAM002", Severity.MAJOR, "Dmitri", "name spelt „Dmitrij“", "name-spelling"),
+    finding(TEXT, "Kreml -Sprecher", "TYP001", Severity.MINOR, "Kreml-Sprecher", "space before hyphen"),
+    finding(TEXT, '"konstruktiv"', "TYP010", Severity.MINOR, "„konstruktiv“", "straight quotes"),
+    finding(TEXT, "fortsetzen", "GRM003", Severity.MAJOR, None, "infinitive without zu"),
+)
+PESKOV_SEGMENTS = (
+    segment(
+        TEXT, 0, 'Der Kreml -Sprecher Dmitrij Peskow sagte am Montag, die Gespräche seien "konstruktiv".', 0
+    ),
+    segment(TEXT, 1, "Die Seiten haben vereinbart, den Dialog fortsetzen.", 1),
+    segment(TEXT, 2, "Abonnieren Sie unseren Kanal | *Top*", 2),
+)
+PESKOV_SCORES = (
+    Score("chrf", 61.5, 0, BTR_SIGNATURE),
+    Score("logprob", -0.8123, 0, "logprob|opus-mt-de-en|ct2|mtqa:9.9.9"),
+    Score("chrf", 48.25, 1, BTR_SIGNATURE),
+    Score("chrf", 55.0, None, BTR_SIGNATURE),
+)
+PESKOV_BACKTRANSLATIONS = (
+    (0, 'Kremlin spokesman Dmitry Peskov said on Monday the talks were "constructive".'),
+    (1, "The sides agreed to continue the dialogue."),
+)
+PESKOV = build_report(
+    Article(
+        id="peskov",
+        text=TEXT,
+        origin="in/peskov.txt",
+        title="Peskow: Gespräche | *konstruktiv*",
+        url="https://example.org/peskow",
+        date="2024-05-01",
+        vendor="Google",
+        source_lang="ru",
+    ),
+    PESKOV_FINDINGS,
+    PESKOV_SEGMENTS,
+    PESKOV_SCORES,
+    PESKOV_BACKTRANSLATIONS,
+    ("back-translation: 1 segment from cache",),
+)
+CLEAN = build_report(Article(id="clean", text="Alles gut hier.\n", origin="in/clean.txt", vendor="DeepL"))
+SMALL_TEXT = "Die Kreml -Chefin sprach.\n"
+SMALL = build_report(
+    Article(id="small", text=SMALL_TEXT, origin="in/small.txt", vendor="DeepL"),
+    (finding(SMALL_TEXT, "Kreml -Chefin", "TYP001", Severity.MINOR, "Kreml-Chefin", "space before hyphen"),),
+)
+NO_VENDOR = build_report(Article(id="anon", text="Ohne Anbieter.\n", origin="in/anon.txt"))
+FAILURE = ArticleFailure("broken", "feeds/a.jsonl#broken", "invalid JSON at line 3")
+SUMMARY = RunSummary((PESKOV, CLEAN, SMALL), (FAILURE,), {"fail_on": "major"})
+
+
+def run_reporter(reporter: Reporter, summary: RunSummary = SUMMARY, run: RunInfo = RUN) -> None:
+    reporter.start(run)
+    for report in summary.reports:
+        reporter.article(report)
+    reporter.finish(summary)
+
+
+# --- JSON -------------------------------------------------------------------------------------------
+
+EXPECTED_PESKOV_JSON: dict[str, Any] = {
+    "schema": "mtqa.report/1",
+    "mtqa_version": "9.9.9",
+    "article": {
+        "id": "peskov",
+        "origin": "in/peskov.txt",
+        "title": "Peskow: Gespräche | *konstruktiv*",
+        "url": "https://example.org/peskow",
+        "date": "2024-05-01",
+        "vendor": "Google",
+        "source_lang": "ru",
+        "encoding": "utf-8",
+    },
+    "words": 24,
+    "segment_count": 3,
+    "artefact_score": 91.667,
+    "counts": {
+        "severity": {"minor": 2, "major": 2, "critical": 1},
+        "family": {
+            "TYP": 2,
+            "NAM": 1,
+            "LEX": 0,
+            "CON": 0,
+            "GRM": 1,
+            "BPL": 1,
+            "UNT": 0,
+            "LOC": 0,
+            "BTR": 0,
+        },
+    },
+    "findings": [
+        {
+            "code": "TYP001",
+            "rule": "example-rule",
+            "severity": "minor",
+            "line": 1,
+            "column": 5,
+            "end_line": 1,
+            "end_column": 20,
+            "start": 4,
+            "end": 19,
+            "match": "Kreml -Sprecher",
+            "message": "space before hyphen",
+            "why": "TYP001 why",
+            "suggestion": "Kreml-Sprecher",
+        },
+        {
+            "code": "NAM002",
+            "rule": "name-spelling",
+            "severity": "major",
+            "line": 1,
+            "column": 21,
+            "end_line": 1,
+            "end_column": 28,
+            "start": 20,
+            "end": 27,
+            "match": "Dmitrij",
+            "message": "name spelt „Dmitrij“",
+            "why": "NAM002 why",
+            "suggestion": "Dmitri",
+        },
+        {
+            "code": "TYP010",
+            "rule": "example-rule",
+            "severity": "minor",
+            "line": 1,
+            "column": 73,
+            "end_line": 1,
+            "end_column": 86,
+            "start": 72,
+            "end": 85,
+            "match": '"konstruktiv"',
+            "message": "straight quotes",
+            "why": "TYP010 why",
+            "suggestion": "„konstruktiv“",
+        },
+        {
+            "code": "GRM003",
+            "rule": "example-rule",
+            "severity": "major",
+            "line": 3,
+            "column": 41,
+            "end_line": 3,
+            "end_column": 51,
+            "start": 128,
+            "end": 138,
+            "match": "fortsetzen",
+            "message": "infinitive without zu",
+            "why": "GRM003 why",
+            "suggestion": None,
+        },
+        {
+            "code": "BPL001",
+            "rule": "example-rule",
+            "severity": "critical",
+            "line": 5,
+            "column": 1,
+            "end_line": 5,
+            "end_column": 37,
+            "start": 141,
+            "end": 177,
+            "match": "Abonnieren Sie unseren Kanal | *Top*",
+            "message": "site boilerplate",
+            "why": "BPL001 why",
+            "suggestion": "",
+        },
+    ],
+    "segments": [
+        {
+            "index": 0,
+            "line": 1,
+            "start": 0,
+            "end": 86,
+            "text": 'Der Kreml -Sprecher Dmitrij Peskow sagte am Montag, die Gespräche seien "konstruktiv".',
+            "scores": [
+                {"metric": "chrf", "value": 61.5, "signature": BTR_SIGNATURE},
+                {"metric": "logprob", "value": -0.8123, "signature": "logprob|opus-mt-de-en|ct2|mtqa:9.9.9"},
+            ],
+            "backtranslation": PESKOV_BACKTRANSLATIONS[0][1],
+        },
+        {
+            "index": 1,
+            "line": 3,
+            "start": 88,
+            "end": 139,
+            "text": "Die Seiten haben vereinbart, den Dialog fortsetzen.",
+            "scores": [{"metric": "chrf", "value": 48.25, "signature": BTR_SIGNATURE}],
+            "backtranslation": "The sides agreed to continue the dialogue.",
+        },
+    ],
+    "scores": [{"metric": "chrf", "value": 55.0, "signature": BTR_SIGNATURE}],
+    "notes": ["back-translation: 1 segment from cache"],
+}
+
+
+def test_json_report_content_and_key_order(tmp_path: Path) -> None:
+    run_reporter(JsonReporter(tmp_path))
+    written = (tmp_path / "peskov.json").read_text(encoding="utf-8")
+    document = json.loads(written)
+    assert document == EXPECTED_PESKOV_JSON
+    assert list(document) == list(EXPECTED_PESKOV_JSON)
+    assert list(document["article"]) == list(EXPECTED_PESKOV_JSON["article"])
+    assert list(document["findings"][0]) == list(EXPECTED_PESKOV_JSON["findings"][0])
+    assert "Gespräche" in written  # not \u-escaped
+    assert written.startswith('{\n  "schema": "mtqa.report/1",\n')
+
+
+def test_json_report_without_scores_has_empty_lists(tmp_path: Path) -> None:
+    run_reporter(JsonReporter(tmp_path))
+    document = json.loads((tmp_path / "clean.json").read_text(encoding="utf-8"))
+    assert (document["findings"], document["segments"], document["scores"], document["notes"]) == (
+        [],
+        [],
+        [],
+        [],
+    )
+    assert document["counts"]["severity"] == {"minor": 0, "major": 0, "critical": 0}
+
+
+def test_json_is_deterministic() -> None:
+    assert render_json(PESKOV, "9.9.9") == render_json(PESKOV, "9.9.9")
+
+
+@pytest.mark.parametrize("report", [PESKOV, CLEAN, SMALL, NO_VENDOR], ids=lambda r: r.article.id)
+def test_json_report_validates_against_schema(report: ArticleReport) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(json.loads(render_json(report, "9.9.9")))
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+EXPECTED_PESKOV_MD = """\
+# Peskow: Gespräche \\| \\*konstruktiv\\*
+
+origin: in/peskov.txt · vendor: Google · date: 2024-05-01 · source language: ru · url: <https://example.org/peskow>
+
+**Artefact score 91.667** (severity-weighted findings per 100 words) · 24 words · 5 findings (1 critical, 2 major, 2 minor)
+
+## Findings
+
+| Line:Col | Code | Severity | Match | Message | Suggestion |
+|---|---|---|---|---|---|
+| 1:5 | TYP001 | minor | Kreml -Sprecher | space before hyphen | Kreml-Sprecher |
+| 1:21 | NAM002 | major | Dmitrij | name spelt „Dmitrij“ | Dmitri |
+| 1:73 | TYP010 | minor | "konstruktiv" | straight quotes | „konstruktiv“ |
+| 3:41 | GRM003 | major | fortsetzen | infinitive without zu |  |
+| 5:1 | BPL001 | critical | Abonnieren Sie unseren Kanal \\| \\*Top\\* | site boilerplate | (delete) |
+
+## Scores
+
+- chrf: 55
+
+## Segments
+
+| Line | Segment | Back-translation | Scores |
+|---|---|---|---|
+| 1 | Der Kreml -Sprecher Dmitrij Peskow sagte am Montag, die Gespräche seien "konstruktiv". \
+| Kremlin spokesman Dmitry Peskov said on Monday the talks were "constructive". | chrf 61.5, logprob -0.8123 |
+| 3 | Die Seiten haben vereinbart, den Dialog fortsetzen. | The sides agreed to continue the dialogue. | chrf 48.25 |
+
+## Notes
+
+- back-translation: 1 segment from cache
+"""  # noqa: E501
+
+EXPECTED_CLEAN_MD = """\
+# clean
+
+origin: in/clean.txt · vendor: DeepL
+
+**Artefact score 0** (severity-weighted findings per 100 words) · 3 words · 0 findings (0 critical, 0 major, 0 minor)
+
+No findings.
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [(PESKOV, EXPECTED_PESKOV_MD), (CLEAN, EXPECTED_CLEAN_MD)],
+    ids=["peskov", "clean"],
+)
+def test_markdown_report_exact(tmp_path: Path, report: ArticleReport, expected: str) -> None:
+    run_reporter(MarkdownReporter(tmp_path))
+    assert (tmp_path / f"{report.article.id}.md").read_text(encoding="utf-8") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a | b", "a \\| b"),
+        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+        ("*fett* _kursiv_ `code`", "\\*fett\\* \\_kursiv\\_ \\`code\\`"),
+        ("[Link](javascript:x)", "\\[Link\\](javascript:x)"),
+        ("# Titel & mehr", "\\# Titel \\& mehr"),
+        ("a\\b", "a\\\\b"),
+        ("zwei\nZeilen\t ", "zwei Zeilen"),
+        ("„Gespräche“ – gut", "„Gespräche“ – gut"),
+    ],
+)
+def test_escape_markdown(text: str, expected: str) -> None:
+    assert escape_markdown(text) == expected
+
+
+def test_markdown_does_not_link_unsafe_urls() -> None:
+    article = Article(id="x", text="Text.\n", origin="x.txt", url="javascript:alert(1)")
+    assert "url: javascript:alert(1)" in render_markdown(build_report(article))
+    assert "<javascript" not in render_markdown(build_report(article))
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+HOSTILE_TEXT = 'Er schrieb <script>alert("&\'")</script> ins Feld.\n'
+HOSTILE = build_report(
+    Article(
+        id="hostile",
+        text=HOSTILE_TEXT,
+        origin="in/<b>.txt",
+        title="<script>alert('t')</script> & \"Titel\"",
+        url="javascript:alert(1)",
+        vendor="<i>vendor</i>",
+    ),
+    (
+        finding(
+            HOSTILE_TEXT,
+            '<script>alert("&\'")</script>',
+            "UNT001",
+            Severity.MAJOR,
+            "<script>x</script>",
+            "untranslated \"<code>\" & 'more'",
+        ),
+    ),
+    notes=("<script>note</script>",),
+)
+
+
+def test_html_escapes_every_piece_of_input() -> None:
+    page = render_html(HOSTILE)
+    assert "<script" not in page.lower()
+    assert 'href="javascript' not in page
+    assert "<i>" not in page and "<b>" not in page and "<code>" not in page
+    assert "&lt;script&gt;alert(&quot;&amp;&#x27;&quot;)&lt;/script&gt;" in page
+    assert (
+        "<title>&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; &amp; &quot;Titel&quot; · mtqa</title>"
+        in page
+    )
+
+
+def test_html_is_self_contained(tmp_path: Path) -> None:
+    run_reporter(HtmlReporter(tmp_path))
+    page = (tmp_path / "peskov.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>\n")
+    assert not re.search(r"<script|<link|\bsrc=|@import|url\(", page, re.IGNORECASE)
+    assert '<a href="https://example.org/peskow">https://example.org/peskow</a>' in page
+    assert page.count('<tr id="f') == 5
+
+
+def test_html_findings_table_rows_in_reading_order() -> None:
+    page = render_html(PESKOV)
+    rows = re.findall(
+        r'<tr id="f(\d)"><td><a href="#m\d">(\d+:\d+)</a></td><td title="[^"]*">(\w+)</td>', page
+    )
+    assert rows == [
+        ("1", "1:5", "TYP001"),
+        ("2", "1:21", "NAM002"),
+        ("3", "1:73", "TYP010"),
+        ("4", "3:41", "GRM003"),
+        ("5", "5:1", "BPL001"),
+    ]
+    assert "<td>(delete)</td>" in page
+
+
+OVERLAP_TEXT = "Der Kreml -Sprecher sagte."
+OVERLAP_FINDINGS = (
+    finding(OVERLAP_TEXT, "Der Kreml", "LEX001", Severity.MINOR, "Die Kreml", "calque"),
+    finding(OVERLAP_TEXT, "Kreml -Sprecher", "TYP001", Severity.MAJOR, "Kreml-Sprecher", "space <x>"),
+    Finding("TYP020", "missing-comma", Severity.MINOR, 25, 25, "", "comma missing", "why", ","),
+)
+
+
+def test_html_splits_overlapping_findings_into_nested_free_marks() -> None:
+    report = build_report(Article(id="o", text=OVERLAP_TEXT, origin="o.txt"), OVERLAP_FINDINGS)
+    assert highlight(OVERLAP_TEXT, locate(report)) == (
+        '<a id="m1"></a><mark class="minor" title="LEX001 calque -&gt; Die Kreml">Der </mark>'
+        '<a id="m2"></a><mark class="major overlap" title="LEX001 calque -&gt; Die Kreml\n'
+        'TYP001 space &lt;x&gt; -&gt; Kreml-Sprecher">Kreml</mark>'
+        '<mark class="major" title="TYP001 space &lt;x&gt; -&gt; Kreml-Sprecher"> -Sprecher</mark>'
+        " sagte"
+        '<a id="m3"></a><mark class="minor point" title="TYP020 comma missing -&gt; ,">‸</mark>'
+        "."
+    )
+
+
+def test_html_marks_cover_the_text_exactly() -> None:
+    page = render_html(PESKOV)
+    body = page.split('<div class="text">')[1].split("</div>")[0]
+    shown = re.sub(r"<[^>]+>", "", body).replace("&quot;", '"')
+    assert shown == TEXT
+
+
+# --- console ----------------------------------------------------------------------------------------
+
+EXPECTED_TEXT_LINES = """\
+in/peskov.txt:1:5 TYP001 space before hyphen -> Kreml-Sprecher
+in/peskov.txt:1:21 NAM002 name spelt „Dmitrij“ -> Dmitri
+in/peskov.txt:1:73 TYP010 straight quotes -> „konstruktiv“
+in/peskov.txt:3:41 GRM003 infinitive without zu
+in/peskov.txt:5:1 BPL001 site boilerplate -> (delete)
+in/small.txt:1:5 TYP001 space before hyphen -> Kreml-Chefin
+feeds/a.jsonl#broken: error: invalid JSON at line 3
+6 findings (1 critical, 2 major, 3 minor) in 3 articles; 1 could not be read
+"""
+
+
+def test_console_text_exact() -> None:
+    stream = io.StringIO()
+    run_reporter(TextReporter(stream, color=False))
+    assert stream.getvalue() == EXPECTED_TEXT_LINES
+
+
+def test_console_colour_only_when_asked() -> None:
+    coloured = io.StringIO()
+    run_reporter(TextReporter(coloured, color=True))
+    assert "\x1b[" in coloured.getvalue()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == EXPECTED_TEXT_LINES
+
+
+@pytest.mark.parametrize(
+    ("reports", "failures", "expected"),
+    [
+        ((), (), "0 findings (0 critical, 0 major, 0 minor) in 0 articles; 0 could not be read"),
+        ((SMALL,), (), "1 finding (0 critical, 0 major, 1 minor) in 1 article; 0 could not be read"),
+        (
+            (CLEAN,),
+            (FAILURE, FAILURE),
+            "0 findings (0 critical, 0 major, 0 minor) in 1 article; 2 could not be read",
+        ),
+    ],
+)
+def test_totals_line(
+    reports: tuple[ArticleReport, ...], failures: tuple[ArticleFailure, ...], expected: str
+) -> None:
+    assert totals_line(RunSummary(reports, failures)) == expected
+
+
+EXPECTED_GITHUB_LINES = """\
+::warning file=in/peskov.txt,line=1,col=5,endLine=1,endColumn=20,title=TYP001::space before hyphen -> Kreml-Sprecher
+::error file=in/peskov.txt,line=1,col=21,endLine=1,endColumn=28,title=NAM002::name spelt „Dmitrij“ -> Dmitri
+::warning file=in/peskov.txt,line=1,col=73,endLine=1,endColumn=86,title=TYP010::straight quotes -> „konstruktiv“
+::error file=in/peskov.txt,line=3,col=41,endLine=3,endColumn=51,title=GRM003::infinitive without zu
+::error file=in/peskov.txt,line=5,col=1,endLine=5,endColumn=37,title=BPL001::site boilerplate -> (delete)
+::warning file=in/small.txt,line=1,col=5,endLine=1,endColumn=18,title=TYP001::space before hyphen -> Kreml-Chefin
+::error file=feeds/a.jsonl#broken::invalid JSON at line 3
+6 findings (1 critical, 2 major, 3 minor) in 3 articles; 1 could not be read
+"""  # noqa: E501
+
+
+def test_console_github_exact() -> None:
+    stream = io.StringIO()
+    run_reporter(GithubReporter(stream))
+    assert stream.getvalue() == EXPECTED_GITHUB_LINES
+
+
+def test_console_github_escapes_workflow_command_syntax() -> None:
+    text = "Ein Satz.\n"
+    report = build_report(
+        Article(id="g", text=text, origin="a,b:c%.txt"),
+        (finding(text, "Satz", "TYP001", Severity.MINOR, None, "100% falsch\nzweite Zeile"),),
+    )
+    stream = io.StringIO()
+    GithubReporter(stream).article(report)
+    assert stream.getvalue() == (
+        "::warning file=a%2Cb%3Ac%25.txt,line=1,col=5,endLine=1,endColumn=9,title=TYP001"
+        "::100%25 falsch%0Azweite Zeile\n"
+    )
+
+
+def test_console_jsonl() -> None:
+    stream = io.StringIO()
+    run_reporter(JsonLinesReporter(stream))
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [r["type"] for r in records] == ["finding"] * 6 + ["failure", "totals"]
+    assert records[0] == {
+        "type": "finding",
+        "id": "peskov",
+        "origin": "in/peskov.txt",
+        "code": "TYP001",
+        "rule": "example-rule",
+        "severity": "minor",
+        "line": 1,
+        "column": 5,
+        "end_line": 1,
+        "end_column": 20,
+        "start": 4,
+        "end": 19,
+        "match": "Kreml -Sprecher",
+        "message": "space before hyphen",
+        "suggestion": "Kreml-Sprecher",
+    }
+    assert records[-2] == {
+        "type": "failure",
+        "id": "broken",
+        "origin": "feeds/a.jsonl#broken",
+        "reason": "invalid JSON at line 3",
+    }
+    assert records[-1] == {
+        "type": "totals",
+        "articles": 3,
+        "failed": 1,
+        "findings": 6,
+        "minor": 3,
+        "major": 2,
+        "critical": 1,
+    }
+
+
+# --- summaries --------------------------------------------------------------------------------------
+
+SUMMARY_HEADER = [
+    "id", "origin", "vendor", "words", "segments", "findings", "minor", "major", "critical",
+    "TYP", "NAM", "LEX", "CON", "GRM", "BPL", "UNT", "LOC", "BTR",
+    "artefact_score", "mean_chrf", "mean_logprob", "chrf", "error",
+]  # fmt: skip
+EXPECTED_SUMMARY_ROWS = [
+    ["peskov", "in/peskov.txt", "Google", "24", "3", "5", "2", "2", "1",
+     "2", "1", "0", "0", "1", "1", "0", "0", "0", "91.667", "54.875", "-0.8123", "55.0", ""],
+    ["clean", "in/clean.txt", "DeepL", "3", "0", "0", "0", "0", "0",
+     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
+    ["small", "in/small.txt", "DeepL", "4", "0", "1", "1", "0", "0",
+     "1", "0", "0", "0", "0", "0", "0", "0", "0", "25.0", "", "", "", ""],
+    ["broken", "feeds/a.jsonl#broken", "", "", "", "", "", "", "",
+     "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
+]  # fmt: skip
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_summary_csv(tmp_path: Path) -> None:
+    run_reporter(SummaryReporter(tmp_path))
+    assert read_csv(tmp_path / "summary.csv") == [SUMMARY_HEADER, *EXPECTED_SUMMARY_ROWS]
+
+
+def test_summary_csv_columns_are_stable_without_scores(tmp_path: Path) -> None:
+    run_reporter(SummaryReporter(tmp_path), RunSummary((CLEAN,), ()))
+    header, row = read_csv(tmp_path / "summary.csv")
+    assert header == [*SUMMARY_HEADER[:19], "error"]
+    assert row == [*EXPECTED_SUMMARY_ROWS[1][:19], ""]
+
+
+def test_vendors_csv(tmp_path: Path) -> None:
+    summary = RunSummary((PESKOV, CLEAN, SMALL, NO_VENDOR), (FAILURE,))
+    run_reporter(SummaryReporter(tmp_path), summary)
+    assert read_csv(tmp_path / "vendors.csv") == [
+        [
+            "vendor", "articles", "failed", "words", "findings", "minor", "major", "critical",
+            "mean_artefact_score", "median_artefact_score", "findings_per_100_words",
+        ],
+        ["DeepL", "2", "0", "7", "1", "1", "0", "0", "12.5", "12.5", "14.286"],
+        ["Google", "1", "0", "24", "5", "2", "2", "1", "91.667", "91.667", "20.833"],
+        ["(none)", "1", "1", "2", "0", "0", "0", "0", "0.0", "0.0", "0.0"],
+    ]  # fmt: skip
+
+
+def test_no_vendors_csv_without_vendors(tmp_path: Path) -> None:
+    run_reporter(SummaryReporter(tmp_path), RunSummary((NO_VENDOR,), (FAILURE,)))
+    assert not (tmp_path / "vendors.csv").exists()
+    assert (tmp_path / "summary.csv").exists()
+
+
+def test_summary_json(tmp_path: Path) -> None:
+    run_reporter(SummaryReporter(tmp_path))
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8")) == {
+        "schema": "mtqa.summary/1",
+        "mtqa_version": "9.9.9",
+        "started_at": "2024-05-01T12:00:00+00:00",
+        "settings": {"fail_on": "major"},
+        "totals": {
+            "articles": 3,
+            "failed": 1,
+            "words": 31,
+            "segments": 3,
+            "findings": 6,
+            "severity": {"minor": 3, "major": 2, "critical": 1},
+            "family": {
+                "TYP": 3,
+                "NAM": 1,
+                "LEX": 0,
+                "CON": 0,
+                "GRM": 1,
+                "BPL": 1,
+                "UNT": 0,
+                "LOC": 0,
+                "BTR": 0,
+            },
+            "mean_artefact_score": 38.889,
+            "median_artefact_score": 25.0,
+        },
+        "failures": [{"id": "broken", "origin": "feeds/a.jsonl#broken", "reason": "invalid JSON at line 3"}],
+    }
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = tmp_path / "peskov.json"
+    target.write_text("old", encoding="utf-8")
+    write_text_atomic(target, "neu – „ok“\n")
+    assert target.read_text(encoding="utf-8") == "neu – „ok“\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["peskov.json"]
+
+
+def test_reporters_replace_existing_reports(tmp_path: Path) -> None:
+    (tmp_path / "peskov.md").write_text("stale", encoding="utf-8")
+    run_reporter(MarkdownReporter(tmp_path))
+    assert (tmp_path / "peskov.md").read_text(encoding="utf-8") == EXPECTED_PESKOV_MD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.md", "peskov.md", "small.md"]
+
+
+def test_failed_write_raises_report_error_with_path(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "x.json"
+    with pytest.raises(ReportError, match=re.escape(str(target))):
+        write_text_atomic(target, "{}")
+    occupied = tmp_path / "occupied.json"
+    occupied.mkdir()
+    with pytest.raises(ReportError, match=re.escape(str(occupied))):
+        write_text_atomic(occupied, "{}")
+    assert [p.name for p in tmp_path.iterdir()] == ["occupied.json"]
+
+
+@pytest.mark.parametrize("article_id", ["../escape", "a/b", "a\\b", "a\0b", ".", "..", ""])
+def test_unsafe_ids_are_refused(tmp_path: Path, article_id: str) -> None:
+    with pytest.raises(ReportError, match="unsafe article id"):
+        report_path(tmp_path, article_id, ".json")
+    report = build_report(Article(id=article_id, text="Text.\n", origin="x.txt"))
+    for reporter in (JsonReporter(tmp_path), MarkdownReporter(tmp_path), HtmlReporter(tmp_path)):
+        reporter.start(RUN)
+        with pytest.raises(ReportError):
+            reporter.article(report)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("article_id", ["peskov", "feed.jsonl-42", "Ünïcode_ид", "a..b", ".hidden"])
+def test_safe_ids_are_accepted(tmp_path: Path, article_id: str) -> None:
+    assert report_path(tmp_path, article_id, ".md") == tmp_path / f"{article_id}.md"
+
+
+# --- factory ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("formats", "with_output", "console", "expected"),
+    [
+        (
+            ("json", "md"),
+            True,
+            "text",
+            ["JsonReporter", "MarkdownReporter", "SummaryReporter", "TextReporter"],
+        ),
+        (("html",), True, None, ["HtmlReporter", "SummaryReporter"]),
+        ((), True, "github", ["SummaryReporter", "GithubReporter"]),
+        (("json", "md", "html"), False, "jsonl", ["JsonLinesReporter"]),
+        (("json", "json"), True, None, ["JsonReporter", "SummaryReporter"]),
+        ((), False, None, []),
+    ],
+)
+def test_build_reporters(
+    tmp_path: Path, formats: tuple[str, ...], with_output: bool, console: str | None, expected: list[str]
+) -> None:
+    reporters = build_reporters(formats, tmp_path if with_output else None, console, io.StringIO(), False)
+    assert [type(r).__name__ for r in reporters] == expected
+
+
+@pytest.mark.parametrize(("formats", "console"), [(("pdf",), None), (("json",), "sarif")])
+def test_build_reporters_rejects_unknown_formats(formats: tuple[str, ...], console: str | None) -> None:
+    with pytest.raises(ConfigError, match="unknown"):
+        build_reporters(formats, None, console, io.StringIO(), False)
+
+
+def test_all_reporters_together(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    reporters = build_reporters(("json", "md", "html"), tmp_path / "out", "text", stream, False)
+    for reporter in reporters:
+        reporter.start(RUN)
+    for report in SUMMARY.reports:
+        for reporter in reporters:
+            reporter.article(report)
+    for reporter in reporters:
+        reporter.finish(SUMMARY)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted(
+        [f"{i}.{ext}" for i in ("peskov", "clean", "small") for ext in ("json", "md", "html")]
+        + ["summary.csv", "summary.json", "vendors.csv"]
+    )
+    assert stream.getvalue() == EXPECTED_TEXT_LINES

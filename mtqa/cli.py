@@ -55,33 +55,79 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(file_okay=False), help="Report folder [default: reports].")
 @click.option("--no-reports", is_flag=True, help="Print findings only; write no report files.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(REPORT_FORMATS),
-              help="Report file formats (repeatable) [default: json, md].")
-@click.option("--output-format", "console_format", type=click.Choice(CONSOLE_CHOICES), default="text",
-              show_default=True, help="What to print: linter lines, GitHub annotations, JSON lines.")
-@click.option("--select", multiple=True, help="Only rules whose code starts with these prefixes (e.g. TYP,NAM001).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(REPORT_FORMATS),
+    help="Report file formats (repeatable) [default: json, md].",
+)
+@click.option(
+    "--output-format",
+    "console_format",
+    type=click.Choice(CONSOLE_CHOICES),
+    default="text",
+    show_default=True,
+    help="What to print: linter lines, GitHub annotations, JSON lines.",
+)
+@click.option(
+    "--select", multiple=True, help="Only rules whose code starts with these prefixes (e.g. TYP,NAM001)."
+)
 @click.option("--ignore", multiple=True, help="Skip rules whose code starts with these prefixes.")
-@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), help="Exit 1 on findings this severe [default: major].")
+@click.option(
+    "--fail-on", type=click.Choice(FAIL_LEVELS), help="Exit 1 on findings this severe [default: major]."
+)
 @click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Expected quotation marks [default: „“].")
-@click.option("--names", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Extra name list (same columns as references/names.tsv).")
-@click.option("--calques", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Extra calque list (same columns as references/calques.tsv).")
-@click.option("--boilerplate", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Extra boilerplate list (same columns as references/boilerplate.tsv).")
-@click.option("--allow", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Extra allow list (same columns as references/allow.tsv).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Config file [default: nearest mtqa.toml or pyproject.toml with [tool.mtqa]].")
-@click.option("--backtranslate/--no-backtranslate", default=None,
-              help="Score segments by back-translation [default: on; off without models].")
-@click.option("--require-scores", is_flag=True, default=None,
-              help="Fail (exit 2) when back-translation models are unavailable.")
+@click.option(
+    "--names",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra name list (same columns as references/names.tsv).",
+)
+@click.option(
+    "--calques",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra calque list (same columns as references/calques.tsv).",
+)
+@click.option(
+    "--boilerplate",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra boilerplate list (same columns as references/boilerplate.tsv).",
+)
+@click.option(
+    "--allow",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra allow list (same columns as references/allow.tsv).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file [default: nearest mtqa.toml or pyproject.toml with [tool.mtqa]].",
+)
+@click.option(
+    "--backtranslate/--no-backtranslate",
+    default=None,
+    help="Score segments by back-translation [default: on; off without models].",
+)
+@click.option(
+    "--require-scores",
+    is_flag=True,
+    default=None,
+    help="Fail (exit 2) when back-translation models are unavailable.",
+)
 @click.option("--backend", type=click.Choice(["ctranslate2", "transformers"]), help="Translation backend.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where models run.")
 @click.option("--model-dir", type=click.Path(file_okay=False), help="Folder of pulled/converted models.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0),
-              help="Worker processes for the rules; 0 = one per core [default: 1].")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    help="Worker processes for the rules; 0 = one per core [default: 1].",
+)
 @click.option("--color/--no-color", default=None, help="Colour the output [default: on a terminal].")
 @_clean_errors
 def check(
@@ -130,7 +176,12 @@ def check(
         "formats": formats,
         "lists": {
             key: list(files)
-            for key, files in (("names", names), ("calques", calques), ("boilerplate", boilerplate), ("allow", allow))
+            for key, files in (
+                ("names", names),
+                ("calques", calques),
+                ("boilerplate", boilerplate),
+                ("allow", allow),
+            )
             if files
         },
         "backtranslation": {k: v for k, v in backtranslation.items() if v is not None},

@@ -79,7 +79,7 @@ class Settings:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``mtqa.toml``, or ``pyproject.toml`` with a ``[tool.mtqa]`` table, at or above ``start``."""
+    """The nearest ``mtqa.toml`` (or ``pyproject.toml`` with ``[tool.mtqa]``) at or above ``start``."""
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
@@ -162,7 +162,9 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
         )
     changes["rules"] = rules
     if "backtranslation" in table:
-        changes["backtranslation"] = _apply_backtranslation(settings.backtranslation, table["backtranslation"])
+        changes["backtranslation"] = _apply_backtranslation(
+            settings.backtranslation, table["backtranslation"]
+        )
     return replace(settings, **changes)
 
 
@@ -200,9 +202,13 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"quotes: {settings.rules.quotes!r} is not one of {' '.join(QUOTE_STYLES)}")
     bad_formats = sorted(set(settings.formats) - set(REPORT_FORMATS))
     if bad_formats:
-        raise ConfigError(f"formats: unknown {', '.join(bad_formats)} (choose from {', '.join(REPORT_FORMATS)})")
+        raise ConfigError(
+            f"formats: unknown {', '.join(bad_formats)} (choose from {', '.join(REPORT_FORMATS)})"
+        )
     if settings.backtranslation.device not in ("auto", "cpu", "cuda"):
-        raise ConfigError(f"backtranslation.device: {settings.backtranslation.device!r} is not auto, cpu or cuda")
+        raise ConfigError(
+            f"backtranslation.device: {settings.backtranslation.device!r} is not auto, cpu or cuda"
+        )
     return settings
 
 

@@ -15,7 +15,7 @@ from mtqa.segment import LineIndex, count_words, paragraphs, sentences
         ("Das sagte Dr. Kim. Er ging.", ["Das sagte Dr. Kim.", "Er ging."]),
         ("Etwa z. B. Äpfel. Dann Birnen.", ["Etwa z. B. Äpfel.", "Dann Birnen."]),
         ("Im Jahr 2024. Danach nicht.", ["Im Jahr 2024.", "Danach nicht."]),
-        ('„Es geht“, sagte er. „Gut.“ Dann ging er.', ["„Es geht“, sagte er.", "„Gut.“", "Dann ging er."]),
+        ("„Es geht“, sagte er. „Gut.“ Dann ging er.", ["„Es geht“, sagte er.", "„Gut.“", "Dann ging er."]),
         ("Wirklich? Ja! Gut.", ["Wirklich?", "Ja!", "Gut."]),
         ("Es wird getan .", ["Es wird getan ."]),
         ("Titel\n\nErster Satz. zweiter klein.", ["Titel", "Erster Satz. zweiter klein."]),

@@ -1,0 +1,128 @@
+"""Which inputs a command line names: files, folders searched recursively, and ``-`` for stdin.
+
+Folders are walked in sorted order so that a run (and its report) is the same on every machine;
+hidden entries, ``references/`` folders and the source and reference files next to articles are not
+articles themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from mtqa.errors import InputError
+from mtqa.model import ArticleFailure
+from mtqa.read.ids import safe_id
+from mtqa.read.text import REFERENCE_FOLDER, ArticleName, cannot_read
+
+STDIN = "-"
+
+
+class Kind(enum.Enum):
+    """How an input is read."""
+
+    TEXT = "text"
+    JSONL = "jsonl"
+    CSV = "csv"
+    STDIN = "stdin"
+
+
+FEED_EXTENSIONS = {".jsonl": Kind.JSONL, ".ndjson": Kind.JSONL, ".csv": Kind.CSV}
+ARTICLE_EXTENSION = ".txt"
+"""In a folder only ``*.txt`` files are plain-text articles; a file named on the command line may have any."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file to read (or standard input), as named or as found in a folder."""
+
+    kind: Kind
+    path: str
+
+
+def check_paths(paths: Sequence[str]) -> None:
+    """Raise ``InputError`` (one line) for a missing path or unreadable folder before anything runs."""
+    missing = [path for path in paths if path != STDIN and not os.path.exists(path)]
+    if missing:
+        noun = "file or folder" if len(missing) == 1 else "files or folders"
+        raise InputError(f"no such {noun}: {', '.join(_show(path) for path in missing)}")
+    if sum(path == STDIN for path in paths) > 1:
+        raise InputError("standard input ('-') can be read only once")
+    for path in paths:
+        if path != STDIN and os.path.isdir(path):
+            try:
+                with os.scandir(path):
+                    pass
+            except OSError as error:
+                raise InputError(f"cannot read folder {_show(path)}: {error.strerror or error}") from None
+
+
+def expand(paths: Sequence[str]) -> Iterator[Input | ArticleFailure]:
+    """Every input named by ``paths``, in order, each file once even if named twice (or via a folder)."""
+    seen: set[str] = set()
+    for path in paths:
+        if path == STDIN:
+            yield Input(Kind.STDIN, STDIN)
+            continue
+        if os.path.isdir(path):
+            found: Iterator[Input | ArticleFailure] = _walk(path)
+        elif os.path.exists(path):
+            found = iter([Input(kind_of(path), path)])
+        else:
+            found = iter([ArticleFailure(_failure_id(path), path, "no such file or folder")])
+        for item in found:
+            if isinstance(item, Input):
+                real = os.path.realpath(item.path)
+                if real in seen:
+                    continue
+                seen.add(real)
+            yield item
+
+
+def kind_of(path: str) -> Kind:
+    """A feed by its extension; anything else is a plain-text article."""
+    return FEED_EXTENSIONS.get(os.path.splitext(path)[1].lower(), Kind.TEXT)
+
+
+def is_article_file(file_name: str) -> bool:
+    """Whether a file found in a folder is an input (not a source, reference or unrelated file)."""
+    extension = os.path.splitext(file_name)[1].lower()
+    if extension in FEED_EXTENSIONS:
+        return True
+    if extension != ARTICLE_EXTENSION:
+        return False
+    name = ArticleName.parse(file_name)
+    return not (name.is_source or name.is_reference)
+
+
+def _walk(folder: str) -> Iterator[Input | ArticleFailure]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        yield ArticleFailure(_failure_id(folder), folder, f"cannot read folder: {error.strerror or error}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.join(folder, entry.name)
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+            is_file = not is_folder and entry.is_file()
+        except OSError as error:
+            yield ArticleFailure(_failure_id(path), path, cannot_read(error))
+            continue
+        if is_folder and entry.name != REFERENCE_FOLDER:
+            yield from _walk(path)
+        elif is_file and is_article_file(entry.name):
+            yield Input(kind_of(path), path)
+
+
+def _failure_id(path: str) -> str:
+    return safe_id(ArticleName.parse(os.path.basename(os.path.normpath(path))).base)
+
+
+def _show(path: str) -> str:
+    return path if path and path.isprintable() else repr(path)

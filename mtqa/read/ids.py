@@ -1,0 +1,96 @@
+"""Article ids that are safe as file names and unique within a run.
+
+Reports are written to files named after article ids, and ids come from untrusted input (feed rows,
+file names), so an id must never smuggle in a path (``../../etc/passwd``), a control character or a
+name a file system refuses. Changed ids stay readable: unsafe characters become ``_``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MAX_ID_CHARS = 120
+"""Longest id in characters; longer ids are cut and given a short hash of the original."""
+MAX_ID_BYTES = 240
+"""Longest id in UTF-8 bytes, so that ``<id>.json`` fits every common file system's 255-byte limit."""
+
+_SEPARATORS = re.compile(r"[/\\]")
+_UNSAFE_CHARS = re.compile(r'[<>:"|?*]')
+"""Characters Windows refuses in file names (separators and control characters are handled apart)."""
+_DOT_RUNS = re.compile(r"\.{2,}")
+_WINDOWS_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{n}" for n in range(1, 10)] + [f"LPT{n}" for n in range(1, 10)]
+)
+_HASH_CHARS = 8
+FALLBACK_ID = "unnamed"
+
+
+def safe_id(raw: str) -> str:
+    """Make ``raw`` usable as a file name: no separators, no ``..``, no control chars, no leading dot.
+
+    The result is never empty and at most ``MAX_ID_CHARS`` characters (``MAX_ID_BYTES`` bytes); an id
+    that had to be shortened ends in ``-`` and a hash of the original, so different long ids stay apart.
+    """
+    text = unicodedata.normalize("NFC", raw)
+    parts = [part for part in _SEPARATORS.split(text) if part.strip(" .")]
+    text = "_".join(parts)
+    text = "".join("_" if _is_invisible(char) else char for char in text)
+    text = _UNSAFE_CHARS.sub("_", text)
+    text = _DOT_RUNS.sub(".", text)
+    text = text.strip(" .")
+    if not text:
+        return FALLBACK_ID
+    if text.split(".", 1)[0].upper() in _WINDOWS_DEVICE_NAMES:
+        text = f"_{text}"
+    if _fits(text):
+        return text
+    digest = hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_CHARS]
+    return f"{shorten(text, 1 + _HASH_CHARS)}-{digest}"
+
+
+def shorten(text: str, room: int) -> str:
+    """Cut ``text`` so that ``room`` more ASCII characters still fit the id limits."""
+    cut = text[: MAX_ID_CHARS - room]
+    while len(cut.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES - room:
+        cut = cut[:-1]
+    return cut.rstrip(" ._-") or "_"
+
+
+def _fits(text: str) -> bool:
+    return len(text) <= MAX_ID_CHARS and len(text.encode("utf-8", "surrogatepass")) <= MAX_ID_BYTES
+
+
+def _is_invisible(char: str) -> bool:
+    """Control, format (bidi overrides, zero-width) and unassigned/surrogate code points hide in names."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+class UniqueIds:
+    """Hands out each id once per run: a second ``x`` becomes ``x-2``, a third ``x-3``.
+
+    Ids are compared case-insensitively, because reports named ``X.json`` and ``x.json`` overwrite
+    each other on macOS and Windows.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next_number: dict[str, int] = {}
+        """Where numbering resumes for each repeated id, so many repeats cost no more than a few."""
+
+    def claim(self, wanted: str) -> str:
+        base_key = wanted.casefold()
+        if base_key not in self._taken:
+            self._taken.add(base_key)
+            return wanted
+        number = self._next_number.get(base_key, 2)
+        while True:
+            suffix = f"-{number}"
+            candidate = wanted + suffix if _fits(wanted + suffix) else shorten(wanted, len(suffix)) + suffix
+            number += 1
+            key = candidate.casefold()
+            if key not in self._taken:
+                self._taken.add(key)
+                self._next_number[base_key] = number
+                return candidate

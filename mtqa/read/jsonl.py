@@ -1,0 +1,53 @@
+"""JSONL feeds: one article per line as a JSON object, read lazily; a bad line fails alone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from mtqa.errors import InputError
+from mtqa.model import Article, ArticleFailure
+from mtqa.read.lines import FeedLines
+from mtqa.read.records import FeedRow, json_type
+
+EMPTY_FEED = "empty feed: no articles"
+
+
+def read_jsonl(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | ArticleFailure]:
+    """Articles of a JSONL feed in order; ``origin`` names the feed, ``stem`` prefixes generated ids.
+
+    Blank lines are skipped; every other line becomes an article or a failure whose reason starts
+    with ``line <n>:``.
+    """
+    try:
+        lines = FeedLines(stream)
+    except InputError as error:
+        yield ArticleFailure(stem, origin, str(error))
+        return
+    rows = 0
+    for line in lines:
+        if line.error is None and not line.text.strip():
+            continue
+        rows += 1
+        row = FeedRow(origin, stem, line.number, line.encoding)
+        if line.error is not None:
+            yield row.failure(line.error)
+            continue
+        try:
+            record = json.loads(line.text)
+        except json.JSONDecodeError as error:
+            yield row.failure(f"invalid JSON: {error.msg} (column {error.colno})")
+            continue
+        except RecursionError:
+            yield row.failure("invalid JSON: nested too deeply")
+            continue
+        if not isinstance(record, dict):
+            yield row.failure(f"expected a JSON object, got {json_type(record)}")
+            continue
+        try:
+            yield row.article(record)
+        except InputError as error:
+            yield row.failure(str(error), record)
+    if rows == 0:
+        yield ArticleFailure(stem, origin, EMPTY_FEED)

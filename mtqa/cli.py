@@ -188,7 +188,7 @@ def check(
     }
     settings = load_settings(config_path, overrides, search_from=Path.cwd())
     check_paths(paths)
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     use_color = color if color is not None else stream.isatty()
     output_dir = None if no_reports else Path(settings.output)
     reporters = build_reporters(

@@ -232,3 +232,100 @@ def rules(code: str | None) -> None:
             click.echo(f"  bad:  {example.text}" + (f"  -> {fix}" if fix is not None else ""))
         else:
             click.echo(f"  good: {example.text}")
+
+
+@main.group()
+def models() -> None:
+    """Download, convert and list translation models (needs internet only for pull)."""
+
+
+@models.command("pull")
+@click.argument("name")
+@click.option(
+    "--backend", type=click.Choice(["ctranslate2", "transformers"]), default="ctranslate2", show_default=True
+)
+@click.option(
+    "--quantization",
+    type=click.Choice(["int8", "int8_float32", "float32", "float16", "int8_float16"]),
+    default="int8",
+    show_default=True,
+    help="CTranslate2 weight type of the conversion.",
+)
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model cache [default: $MTQA_MODEL_DIR or ~/.cache/mtqa/models].",
+)
+@_clean_errors
+def models_pull(name: str, backend: str, quantization: str, model_dir: Path | None) -> None:
+    """Download NAME (a hub id, or a local Hugging Face folder) and convert it for the backend."""
+    from mtqa.backtranslate.models import pull_model
+
+    path = pull_model(name, backend, model_dir, quantization)
+    click.echo(f"{name}: ready for {backend} in {path}")
+
+
+@models.command("list")
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model cache [default: $MTQA_MODEL_DIR or ~/.cache/mtqa/models].",
+)
+@_clean_errors
+def models_list(model_dir: Path | None) -> None:
+    """Show the models in the cache."""
+    from mtqa.backtranslate.models import default_model_dir, list_models
+
+    cached = list_models(model_dir)
+    if not cached:
+        click.echo(f"no models in {model_dir or default_model_dir()}; run: mtqa models pull NAME")
+        return
+    for model in cached:
+        state = "" if model.complete else "  (incomplete: pull again)"
+        size = model.size_bytes / 1e6
+        line = f"{model.name:<40} {model.backend:<12} {model.compute_type:<14} {size:8.1f} MB"
+        click.echo(f"{line}  {model.path}{state}")
+
+
+@main.command()
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config whose [backtranslation] settings are used and whose thresholds are written "
+    "[default: nearest mtqa.toml, else ./mtqa.toml].",
+)
+@click.option("--bad-score", type=float, help="Without labels: a segment scoring at or below this is bad.")
+@click.option(
+    "--min-recall", type=click.FloatRange(0, 1), help="Maximise precision at this recall instead of F1."
+)
+@click.option("--source-lang", help="Language of the source column, when the data has one.")
+@click.option(
+    "--write/--no-write", default=True, show_default=True, help="Write the thresholds to the config."
+)
+@_clean_errors
+def calibrate(
+    data: Path,
+    config_path: Path | None,
+    bad_score: float | None,
+    min_recall: float | None,
+    source_lang: str | None,
+    write: bool,
+) -> None:
+    """Fit the score thresholds that make BTR findings from annotated segments in DATA.
+
+    DATA is a CSV/TSV with a text column and a label (ok/bad) or score column, or a WMT MQM tsv.
+    """
+    from mtqa.backtranslate import calibrate as calibration
+    from mtqa.config import CONFIG_FILE, find_config
+
+    settings = load_settings(config_path, search_from=Path.cwd())
+    result = calibration.calibrate(data, settings.backtranslation, bad_score, min_recall, source_lang)
+    click.echo(result.format())
+    if write:
+        target = config_path or find_config(Path.cwd()) or Path.cwd() / CONFIG_FILE
+        written = calibration.write_thresholds(target, result)
+        click.echo(
+            f"thresholds written to {target}: " + ", ".join(f"{k} = {v:g}" for k, v in written.items())
+        )

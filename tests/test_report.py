@@ -508,6 +508,7 @@ in/peskov.txt:3:41 GRM003 infinitive without zu
 in/peskov.txt:5:1 BPL001 site boilerplate -> (delete)
 in/small.txt:1:5 TYP001 space before hyphen -> Kreml-Chefin
 feeds/a.jsonl#broken: error: invalid JSON at line 3
+note: back-translation: 1 segment from cache
 6 findings (1 critical, 2 major, 3 minor) in 3 articles; 1 could not be read
 """
 
@@ -551,6 +552,7 @@ EXPECTED_GITHUB_LINES = """\
 ::error file=in/peskov.txt,line=5,col=1,endLine=5,endColumn=37,title=BPL001::site boilerplate -> (delete)
 ::warning file=in/small.txt,line=1,col=5,endLine=1,endColumn=18,title=TYP001::space before hyphen -> Kreml-Chefin
 ::error file=feeds/a.jsonl#broken::invalid JSON at line 3
+::notice::back-translation: 1 segment from cache
 6 findings (1 critical, 2 major, 3 minor) in 3 articles; 1 could not be read
 """  # noqa: E501
 
@@ -579,7 +581,7 @@ def test_console_jsonl() -> None:
     stream = io.StringIO()
     run_reporter(JsonLinesReporter(stream))
     records = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert [r["type"] for r in records] == ["finding"] * 6 + ["failure", "totals"]
+    assert [r["type"] for r in records] == ["finding"] * 6 + ["failure", "note", "totals"]
     assert records[0] == {
         "type": "finding",
         "id": "peskov",
@@ -597,12 +599,13 @@ def test_console_jsonl() -> None:
         "message": "space before hyphen",
         "suggestion": "Kreml-Sprecher",
     }
-    assert records[-2] == {
+    assert records[-3] == {
         "type": "failure",
         "id": "broken",
         "origin": "feeds/a.jsonl#broken",
         "reason": "invalid JSON at line 3",
     }
+    assert records[-2] == {"type": "note", "text": "back-translation: 1 segment from cache"}
     assert records[-1] == {
         "type": "totals",
         "articles": 3,
@@ -796,3 +799,25 @@ def test_all_reporters_together(tmp_path: Path) -> None:
         + ["summary.csv", "summary.json", "vendors.csv"]
     )
     assert stream.getvalue() == EXPECTED_TEXT_LINES
+
+
+def test_console_prints_each_run_note_once_and_shortens_long_suggestions() -> None:
+    from mtqa.report.console import TextReporter
+
+    text = "x" * 200
+    article = Article(id="n", text=text, origin="n.txt")
+    suggestion = "„" + "y" * 198 + "“"
+    finding = Finding("TYP005", "wrong-quote-style", Severity.MINOR, 0, 200, text, "m", "w", suggestion)
+    note = "back-translation unavailable: model M is not in the cache (offline); run: mtqa models pull M"
+    reports = tuple(
+        ArticleReport(article, (), (finding,) if i == 0 else (), 1, 0.0, notes=(note,)) for i in range(2)
+    )
+    stream = io.StringIO()
+    reporter = TextReporter(stream)
+    for report in reports:
+        reporter.article(report)
+    reporter.finish(RunSummary(reports, ()))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "n.txt:1:1 TYP005 m -> „" + "y" * 52 + " … " + "y" * 23 + "“"
+    totals = "1 finding (0 critical, 0 major, 1 minor) in 2 articles; 0 could not be read"
+    assert lines[1:] == [f"note: {note}", totals]

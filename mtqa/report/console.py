@@ -30,6 +30,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
+SUGGESTION_CHARS = 80
+"""Longer suggestions (a whole re-quoted paragraph) are shortened on the console; reports keep them."""
+
+
+def _brief(text: str, limit: int = SUGGESTION_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return f"{text[:head].rstrip()} … {text[-(limit - head - 3) :].lstrip()}"
+
+
+def run_notes(summary: RunSummary) -> list[str]:
+    """The distinct notes of all reports (e.g. back-translation unavailable), in first-seen order."""
+    return list(dict.fromkeys(note for report in summary.reports for note in report.notes))
+
+
 def totals_line(summary: RunSummary) -> str:
     """``N findings (a critical, b major, c minor) in M articles; K could not be read``."""
     counts = dict.fromkeys(Severity, 0)
@@ -69,7 +85,7 @@ class TextReporter:
         label = suggestion_label(finding.suggestion)
         if label is None:
             return text
-        return f"{text} -> {self._style(_one_line(label), fg='green')}"
+        return f"{text} -> {self._style(_brief(_one_line(label)), fg='green')}"
 
     def finish(self, summary: RunSummary) -> None:
         for failure in summary.failures:
@@ -77,6 +93,8 @@ class TextReporter:
             self.stream.write(
                 f"{self._style(failure.origin, bold=True)}: {error}: {_one_line(failure.reason)}\n"
             )
+        for note in run_notes(summary):
+            self.stream.write(f"{self._style('note', fg='cyan')}: {_one_line(note)}\n")
         self.stream.write(self._style(totals_line(summary), bold=True) + "\n")
         self.stream.flush()
 
@@ -118,6 +136,8 @@ class GithubReporter:
             self.stream.write(
                 f"::error file={_github_property(failure.origin)}::{_github_data(failure.reason)}\n"
             )
+        for note in run_notes(summary):
+            self.stream.write(f"::notice::{_github_data(note)}\n")
         self.stream.write(totals_line(summary) + "\n")
         self.stream.flush()
 
@@ -163,6 +183,8 @@ class JsonLinesReporter:
             self._write(
                 {"type": "failure", "id": failure.id, "origin": failure.origin, "reason": failure.reason}
             )
+        for note in run_notes(summary):
+            self._write({"type": "note", "text": note})
         counts = dict.fromkeys((s.label for s in Severity), 0)
         for report in summary.reports:
             for label, count in report.counts_by_severity().items():

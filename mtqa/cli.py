@@ -217,8 +217,8 @@ def rules(code: str | None) -> None:
     from mtqa.rules.registry import FAMILIES, all_rules, get_rule
 
     if code is None:
-        for rule in all_rules():
-            click.echo(f"{rule.code}  {rule.name:<32} {rule.severity.label:<8} {rule.message}")
+        for listed in all_rules():
+            click.echo(f"{listed.code}  {listed.name:<32} {listed.severity.label:<8} {listed.message}")
         return
     rule = get_rule(code)
     if rule is None:

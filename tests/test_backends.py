@@ -1,0 +1,237 @@
+"""Both backends on the same tiny Marian model: same greedy output, close scores, order kept, no surprises.
+
+Tolerances (mean token log-probability of a target, natural log):
+- CTranslate2 float32 vs transformers fp32: 1e-3 (measured ~1e-6: the same arithmetic in another library);
+- CTranslate2 int8 vs transformers fp32: mean difference 0.1, largest 0.5 (measured 0.03-0.05 and
+  0.20-0.37 on this deliberately large-weighted d_model-16 model; on the real opus-mt architecture summed
+  log-probabilities differ by up to 0.31, i.e. ~0.01 per token). int8 greedy outputs may differ from
+  fp32 (13 of 24 equal here), so only scores of the same targets are compared.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mtqa.backtranslate import Translator, load_translator
+from mtqa.backtranslate.backend import available_cores
+from mtqa.errors import ModelUnavailableError
+from tests.tiny_models import german_sentences, tiny_m2m100_dir, tiny_marian_dir  # noqa: F401  (fixtures)
+
+SENTENCES = [
+    *german_sentences(20),
+    "Peskow.",
+    "„Wir sind bereit“, sagte Dmitri Peskow am Montag in Moskau.",
+    "Zahlen: 1.234,5 Prozent – 12 Uhr.",
+    "Kreml",
+]
+CONFIGS = {
+    "ctranslate2-float32": ("ctranslate2", "float32"),
+    "ctranslate2-int8": ("ctranslate2", "int8"),
+    "transformers-float32": ("transformers", "float32"),
+}
+
+
+def load(folder: Path, model_dir: Path, config: str, **options: Any) -> Translator:
+    """The tiny model with one of ``CONFIGS``, offline, through the public entry point."""
+    backend, compute_type = CONFIGS[config]
+    return load_translator(
+        str(folder), backend, "cpu", model_dir, offline=True, compute_type=compute_type, **options
+    )
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mtqa-models")
+
+
+@pytest.fixture(scope="module")
+def translators(tiny_marian_dir: Path, model_dir: Path) -> Iterator[dict[str, Translator]]:  # noqa: F811
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        yield {config: load(tiny_marian_dir, model_dir, config) for config in CONFIGS}
+
+
+@pytest.fixture(scope="module")
+def one_at_a_time(translators: dict[str, Translator]) -> dict[str, dict[str, tuple[str, float]]]:
+    """Per configuration: each sentence translated and scored alone (batch of one, no padding)."""
+    results = {}
+    for config in ("ctranslate2-float32", "transformers-float32"):
+        translator = translators[config]
+        translations = [translator.translate([text])[0] for text in SENTENCES]
+        results[config] = {
+            text: (translation, translator.score([text], [translation])[0])
+            for text, translation in zip(SENTENCES, translations, strict=True)
+        }
+    return results
+
+
+@pytest.fixture(scope="module")
+def reference_translations(translators: dict[str, Translator]) -> list[str]:
+    return translators["transformers-float32"].translate(SENTENCES)
+
+
+def test_backends_give_the_same_greedy_output(
+    translators: dict[str, Translator], reference_translations: list[str]
+) -> None:
+    assert translators["ctranslate2-float32"].translate(SENTENCES) == reference_translations
+    assert len(set(reference_translations)) > len(SENTENCES) // 2, "the tiny model ignores its input"
+
+
+@pytest.mark.parametrize(
+    ("config", "mean_tolerance", "max_tolerance"),
+    [("ctranslate2-float32", 1e-3, 1e-3), ("ctranslate2-int8", 0.1, 0.5)],
+)
+def test_backends_give_close_log_probabilities(
+    translators: dict[str, Translator],
+    reference_translations: list[str],
+    config: str,
+    mean_tolerance: float,
+    max_tolerance: float,
+) -> None:
+    mismatched = reference_translations[1:] + reference_translations[:1]
+    for targets in (reference_translations, mismatched):
+        expected = translators["transformers-float32"].score(SENTENCES, targets)
+        actual = translators[config].score(SENTENCES, targets)
+        differences = [abs(a - e) for a, e in zip(actual, expected, strict=True)]
+        assert statistics.mean(differences) <= mean_tolerance
+        assert max(differences) <= max_tolerance
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_scores_are_mean_log_probabilities(
+    translators: dict[str, Translator], reference_translations: list[str], config: str
+) -> None:
+    """A model's own greedy output is likelier than another sentence's; every mean is a log-probability."""
+    translator = translators[config]
+    own = translator.score(SENTENCES, reference_translations)
+    other = translator.score(SENTENCES, reference_translations[1:] + reference_translations[:1])
+    assert all(score < 0 for score in own + other)
+    assert statistics.mean(own) > statistics.mean(other)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_results_are_deterministic(translators: dict[str, Translator], config: str) -> None:
+    translator = translators[config]
+    assert translator.translate(SENTENCES) == translator.translate(SENTENCES)
+    targets = translator.translate(SENTENCES)
+    assert translator.score(SENTENCES, targets) == translator.score(SENTENCES, targets)
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 7, 64])
+@pytest.mark.parametrize("config", ["ctranslate2-float32", "transformers-float32"])
+def test_order_is_kept_whatever_the_batching(
+    tiny_marian_dir: Path,  # noqa: F811
+    model_dir: Path,
+    one_at_a_time: dict[str, dict[str, tuple[str, float]]],
+    config: str,
+    batch_size: int,
+) -> None:
+    shuffled = SENTENCES[:]
+    random.Random(batch_size).shuffle(shuffled)
+    alone = [one_at_a_time[config][text] for text in shuffled]
+    batched = load(tiny_marian_dir, model_dir, config, batch_size=batch_size)
+    translations = [translation for translation, _ in alone]
+    assert batched.translate(shuffled) == translations
+    assert batched.score(shuffled, translations) == pytest.approx([score for _, score in alone], abs=1e-4)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_empty_input(translators: dict[str, Translator], config: str) -> None:
+    translator = translators[config]
+    assert translator.translate([]) == []
+    assert translator.score([], []) == []
+    assert translator.translate(["", "  ", SENTENCES[0]])[:2] == ["", ""]
+    assert len(translator.score(["", SENTENCES[0]], [SENTENCES[0], ""])) == 2
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_score_needs_one_target_per_source(translators: dict[str, Translator], config: str) -> None:
+    with pytest.raises(ValueError, match="as many targets as sources"):
+        translators[config].score(["a", "b"], ["a"])
+
+
+@pytest.mark.parametrize(
+    ("config", "compute"),
+    [
+        ("ctranslate2-float32", "float32"),
+        ("ctranslate2-int8", "int8_float32"),
+        ("transformers-float32", "float32"),
+    ],
+)
+def test_signature(
+    translators: dict[str, Translator],
+    tiny_marian_dir: Path,  # noqa: F811
+    config: str,
+    compute: str,
+) -> None:
+    backend = CONFIGS[config][0]
+    pattern = (
+        rf"model={re.escape(tiny_marian_dir.name)}@[0-9a-f]{{16}}\|backend={backend}"
+        rf"\|compute={compute}\|device=cpu\|mtqa=\d+\.\d+\.\d+"
+    )
+    assert re.fullmatch(pattern, translators[config].signature())
+
+
+@pytest.mark.parametrize("length", [4, 11])
+def test_fixed_output_length_is_the_same_in_both_backends(
+    tiny_marian_dir: Path,  # noqa: F811
+    model_dir: Path,
+    length: int,
+) -> None:
+    """What the benchmark relies on: min = max output tokens forces the length, identically."""
+    outputs = [
+        load(
+            tiny_marian_dir, model_dir, config, min_output_tokens=length, max_output_tokens=length
+        ).translate(SENTENCES[:6])
+        for config in ("ctranslate2-float32", "transformers-float32")
+    ]
+    assert outputs[0] == outputs[1]
+    unforced = load(tiny_marian_dir, model_dir, "ctranslate2-float32")
+    for forced, free in zip(outputs[0], unforced.translate(SENTENCES[:6]), strict=True):
+        assert free.startswith(forced) or forced.startswith(free)
+
+
+def test_available_cores_is_positive() -> None:
+    assert available_cores() >= 1
+
+
+@pytest.fixture(scope="module")
+def multilingual(tiny_m2m100_dir: Path, model_dir: Path) -> Translator:  # noqa: F811
+    return load_translator(str(tiny_m2m100_dir), "transformers", "cpu", model_dir, offline=True)
+
+
+def test_multilingual_model_translates_into_the_language_asked_for(multilingual: Translator) -> None:
+    english = multilingual.translate(SENTENCES, src="de", tgt="en")
+    french = multilingual.translate(SENTENCES, src="de", tgt="fr")
+    assert english != french
+    assert multilingual.translate(SENTENCES, src="de", tgt="en") == english
+    assert not any("__" in text for text in english + french), "a language token leaked into the output"
+
+
+def test_multilingual_scores_depend_on_the_languages(multilingual: Translator) -> None:
+    english = multilingual.translate(SENTENCES, src="de", tgt="en")
+    as_english = multilingual.score(SENTENCES, english, src="de", tgt="en")
+    assert as_english == multilingual.score(SENTENCES, english, src="de", tgt="en")
+    assert as_english != multilingual.score(SENTENCES, english, src="de", tgt="fr")
+    assert as_english != multilingual.score(SENTENCES, english, src="ru", tgt="en")
+
+
+@pytest.mark.parametrize(("src", "tgt"), [("de", None), (None, "en"), ("de", "xx"), ("deu_Latn", "en")])
+def test_multilingual_model_needs_languages_it_knows(
+    multilingual: Translator, src: str | None, tgt: str | None
+) -> None:
+    with pytest.raises(ModelUnavailableError, match="is multilingual"):
+        multilingual.translate(SENTENCES[:2], src=src, tgt=tgt)
+
+
+def test_ctranslate2_refuses_a_model_it_cannot_tokenize(tiny_m2m100_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    with pytest.raises(ModelUnavailableError, match="use --backend transformers"):
+        load_translator(str(tiny_m2m100_dir), "ctranslate2", "cpu", tmp_path, offline=True)
+    assert list(tmp_path.iterdir()) == [], "converted before finding out it cannot run the model"

@@ -190,16 +190,6 @@ def measure(
     return result
 
 
-def cached_rerun_speedup(args: argparse.Namespace) -> float | None:
-    """Hook for the speed-up of a fully cached re-run (issue 3 asks for >= 50x).
-
-    TODO(scorer): the translation cache lives in ``mtqa.backtranslate.scorer``/``cache``; measure a first
-    and a second scoring run of the same segments there and return second/first speed-up. Until then
-    this benchmark reports the backends alone.
-    """
-    return None
-
-
 def median_results(runs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for run in runs:
@@ -317,12 +307,7 @@ def main() -> None:
         print(environment(args, folder, sentences))
         print()
         print(table(median_results(runs), args))
-        cached = cached_rerun_speedup(args)
-        print(
-            f"\nCached re-run speed-up: {cached:.0f}x"
-            if cached is not None
-            else "\nCached re-run speed-up: not measured here (the scorer's cache benchmark reports it)"
-        )
+        print("\nCached re-run speed-up: see benchmarks/bench_cache.py --size opus-mt")
         if args.json:
             args.json.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
 

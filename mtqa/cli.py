@@ -218,13 +218,13 @@ def rules(code: str | None) -> None:
 
     if code is None:
         for listed in all_rules():
-            click.echo(f"{listed.code}  {listed.name:<32} {listed.severity.label:<8} {listed.message}")
+            click.echo(f"{listed.code}  {listed.name:<32} {listed.severity.label:<8} {listed.summary}")
         return
     rule = get_rule(code)
     if rule is None:
         raise click.BadParameter(f"no rule {code!r} (see 'mtqa rules')", param_hint="CODE")
     click.echo(f"{rule.code} {rule.name} ({rule.severity.label}; {FAMILIES[rule.family]})")
-    click.echo(f"  {rule.message}")
+    click.echo(f"  {rule.summary}")
     click.echo(f"Why: {rule.why}")
     for example in rule.examples:
         if example.is_bad:

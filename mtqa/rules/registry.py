@@ -146,6 +146,11 @@ class Rule:
     def family(self) -> str:
         return self.code[:3]
 
+    @property
+    def summary(self) -> str:
+        """The message with its placeholders shown as "…", for rule listings."""
+        return self.message.replace("{match}", "…").replace("{suggestion}", "…")
+
     def run(self, context: RuleContext) -> list[Finding]:
         text = context.text
         return [

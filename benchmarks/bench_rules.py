@@ -73,9 +73,10 @@ def main() -> None:
         for jobs in args.jobs:
             figures = run_once(feed, Path(tmp) / f"reports-{jobs}", jobs)
             rate = args.articles / figures["seconds"]
+            worker = f"{figures['worker_peak_mb']:.0f}" if jobs > 1 else "–"
             print(
                 f"| {jobs} | {figures['seconds']:.2f} | {rate:.0f} | {size / 1e6 / figures['seconds']:.2f} |"
-                f" {figures['peak_mb']:.0f} | {figures['worker_peak_mb']:.0f} |"
+                f" {figures['peak_mb']:.0f} | {worker} |"
             )
 
 

@@ -9,6 +9,9 @@ import pytest
 
 from mtqa.model import Article
 
+pytest_plugins = ("tests.tiny_models",)
+"""Fixtures that build tiny MarianMT models at test time (``tiny_marian_dir`` and friends)."""
+
 DATA = Path(__file__).parent / "data"
 SHARED_ENV = "MTQA_SHARED"
 

@@ -22,7 +22,7 @@ import pytest
 from mtqa.backtranslate import Translator, load_translator
 from mtqa.backtranslate.backend import available_cores
 from mtqa.errors import ModelUnavailableError
-from tests.tiny_models import german_sentences, tiny_m2m100_dir, tiny_marian_dir  # noqa: F401  (fixtures)
+from tests.tiny_models import german_sentences
 
 SENTENCES = [
     *german_sentences(20),
@@ -52,7 +52,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def translators(tiny_marian_dir: Path, model_dir: Path) -> Iterator[dict[str, Translator]]:  # noqa: F811
+def translators(tiny_marian_dir: Path, model_dir: Path) -> Iterator[dict[str, Translator]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HF_HUB_OFFLINE", "1")
         yield {config: load(tiny_marian_dir, model_dir, config) for config in CONFIGS}
@@ -127,7 +127,7 @@ def test_results_are_deterministic(translators: dict[str, Translator], config: s
 @pytest.mark.parametrize("batch_size", [1, 3, 7, 64])
 @pytest.mark.parametrize("config", ["ctranslate2-float32", "transformers-float32"])
 def test_order_is_kept_whatever_the_batching(
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     model_dir: Path,
     one_at_a_time: dict[str, dict[str, tuple[str, float]]],
     config: str,
@@ -167,7 +167,7 @@ def test_score_needs_one_target_per_source(translators: dict[str, Translator], c
 )
 def test_signature(
     translators: dict[str, Translator],
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     config: str,
     compute: str,
 ) -> None:
@@ -181,7 +181,7 @@ def test_signature(
 
 @pytest.mark.parametrize("length", [4, 11])
 def test_fixed_output_length_is_the_same_in_both_backends(
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     model_dir: Path,
     length: int,
 ) -> None:
@@ -203,7 +203,7 @@ def test_available_cores_is_positive() -> None:
 
 
 @pytest.fixture(scope="module")
-def multilingual(tiny_m2m100_dir: Path, model_dir: Path) -> Translator:  # noqa: F811
+def multilingual(tiny_m2m100_dir: Path, model_dir: Path) -> Translator:
     return load_translator(str(tiny_m2m100_dir), "transformers", "cpu", model_dir, offline=True)
 
 
@@ -231,7 +231,7 @@ def test_multilingual_model_needs_languages_it_knows(
         multilingual.translate(SENTENCES[:2], src=src, tgt=tgt)
 
 
-def test_ctranslate2_refuses_a_model_it_cannot_tokenize(tiny_m2m100_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_ctranslate2_refuses_a_model_it_cannot_tokenize(tiny_m2m100_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="use --backend transformers"):
         load_translator(str(tiny_m2m100_dir), "ctranslate2", "cpu", tmp_path, offline=True)
     assert list(tmp_path.iterdir()) == [], "converted before finding out it cannot run the model"

@@ -25,7 +25,7 @@ from mtqa.backtranslate.scorer import Scorer
 from mtqa.config import BacktranslationSettings, load_settings
 from mtqa.errors import ConfigError, InputError, ModelUnavailableError
 from mtqa.model import Article, Segment
-from tests.tiny_models import german_sentences, tiny_marian_dir  # noqa: F401  (pytest fixture)
+from tests.tiny_models import german_sentences
 
 # Statistics against direct O(n^2) definitions
 
@@ -220,7 +220,7 @@ def test_malformed_annotations_are_input_errors(tmp_path: Path, content: str, me
 
 
 @pytest.fixture
-def settings(tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> BacktranslationSettings:  # noqa: F811
+def settings(tiny_marian_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> BacktranslationSettings:
     return BacktranslationSettings(
         de_en=str(tiny_marian_dir),
         en_de=str(tiny_marian_dir),

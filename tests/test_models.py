@@ -20,7 +20,7 @@ import pytest
 from mtqa.backtranslate import list_models, load_translator, pull_model, resolve_model
 from mtqa.backtranslate.models import METADATA_FILE, default_model_dir, is_offline, pull_command
 from mtqa.errors import ModelUnavailableError
-from tests.tiny_models import fake_hub_cache, tiny_ct2_dir, tiny_marian_dir  # noqa: F401  (fixtures)
+from tests.tiny_models import fake_hub_cache
 
 HUB_ID = "mtqa-test/tiny-opus-mt-de-en"
 REVISION = "0123456789abcdef0123456789abcdef01234567"
@@ -35,7 +35,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def hub_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_marian_dir: Path) -> Path:  # noqa: F811
+def hub_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_marian_dir: Path) -> Path:
     """The tiny model as if pulled from the hub as ``HUB_ID`` (the hub cache points at a temp folder)."""
     import huggingface_hub.constants
 
@@ -103,7 +103,7 @@ def test_pull_command(backend: str, quantization: str, expected: str) -> None:
 
 
 def test_local_folder_is_converted_once_into_the_cache(
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -126,7 +126,7 @@ def test_local_folder_is_converted_once_into_the_cache(
     assert resolve_model(str(tiny_marian_dir), "ctranslate2", cache) == first
 
 
-def test_transformers_backend_uses_the_folder_itself(tiny_marian_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_transformers_backend_uses_the_folder_itself(tiny_marian_dir: Path, tmp_path: Path) -> None:
     resolved = resolve_model(str(tiny_marian_dir), "transformers", tmp_path / "cache")
     assert resolved.path == tiny_marian_dir
     assert re.fullmatch(r"[0-9a-f]{16}", resolved.revision)
@@ -135,7 +135,7 @@ def test_transformers_backend_uses_the_folder_itself(tiny_marian_dir: Path, tmp_
     assert not (tmp_path / "cache").exists()
 
 
-def test_fingerprint_follows_content_not_location(tiny_marian_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_fingerprint_follows_content_not_location(tiny_marian_dir: Path, tmp_path: Path) -> None:
     original = resolve_model(str(tiny_marian_dir), "transformers").revision
     copy = copy_of(tiny_marian_dir, tmp_path, tiny_marian_dir.name)
     assert resolve_model(str(copy), "transformers").revision == original
@@ -172,7 +172,7 @@ def test_cached_hub_model_needs_no_network_even_online(
 
 def test_hub_model_and_local_folder_translate_alike(
     hub_cache: Path,
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     tmp_path: Path,
 ) -> None:
     cache = tmp_path / "cache"
@@ -245,7 +245,7 @@ BROKEN_HF_FOLDERS = [
     ("damage", "reason"), [(d, r) for _, d, r in BROKEN_HF_FOLDERS], ids=[i for i, _, _ in BROKEN_HF_FOLDERS]
 )
 def test_broken_hugging_face_folder(
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     tmp_path: Path,
     backend: str,
     damage: Callable[[Path], None],
@@ -276,7 +276,7 @@ BROKEN_CT2_FOLDERS = [
     ids=[i for i, _, _ in BROKEN_CT2_FOLDERS],
 )
 def test_broken_ctranslate2_folder(
-    tiny_ct2_dir: Path,  # noqa: F811
+    tiny_ct2_dir: Path,
     tmp_path: Path,
     damage: Callable[[Path], None],
     reason: str,
@@ -288,19 +288,19 @@ def test_broken_ctranslate2_folder(
     assert reason in str(error.value)
 
 
-def test_ctranslate2_folder_is_used_as_is(tiny_ct2_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_ctranslate2_folder_is_used_as_is(tiny_ct2_dir: Path, tmp_path: Path) -> None:
     resolved = resolve_model(str(tiny_ct2_dir), "ctranslate2", tmp_path / "cache")
     assert resolved.path == tiny_ct2_dir
     assert resolved.quantization is None
     assert not (tmp_path / "cache").exists()
 
 
-def test_transformers_backend_rejects_a_ctranslate2_folder(tiny_ct2_dir: Path) -> None:  # noqa: F811
+def test_transformers_backend_rejects_a_ctranslate2_folder(tiny_ct2_dir: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="original Hugging Face folder"):
         resolve_model(str(tiny_ct2_dir), "transformers")
 
 
-def test_damaged_conversion_of_a_local_folder_is_redone(tiny_marian_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_damaged_conversion_of_a_local_folder_is_redone(tiny_marian_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     converted = resolve_model(str(tiny_marian_dir), "ctranslate2", cache).path
     size = (converted / "model.bin").stat().st_size
@@ -329,7 +329,7 @@ def test_damaged_hub_conversion_offline_says_how_to_pull(
     assert f"run: mtqa models pull {HUB_ID}" in str(error.value)
 
 
-def test_list_models(tiny_marian_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_list_models(tiny_marian_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert list_models(cache) == []
     int8 = resolve_model(str(tiny_marian_dir), "ctranslate2", cache).path
@@ -350,7 +350,7 @@ def test_pull_from_the_hub_refuses_offline(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("backend", "device"), [("marian", "cpu"), ("ctranslate2", "tpu")])
 def test_unknown_backend_or_device(
-    tiny_marian_dir: Path,  # noqa: F811
+    tiny_marian_dir: Path,
     tmp_path: Path,
     backend: str,
     device: str,

@@ -27,7 +27,7 @@ from mtqa.errors import ModelUnavailableError
 from mtqa.model import Article, Segment
 from mtqa.segment import sentences
 from tests.conftest import DATA
-from tests.tiny_models import german_sentences, tiny_marian_dir  # noqa: F401  (pytest fixture)
+from tests.tiny_models import german_sentences
 
 EXAMPLE = (DATA / "peskov-washington.de.txt").read_text(encoding="utf-8")
 
@@ -39,7 +39,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(tiny_marian_dir: Path, model_dir: Path, tmp_path: Path) -> BacktranslationSettings:  # noqa: F811
+def settings(tiny_marian_dir: Path, model_dir: Path, tmp_path: Path) -> BacktranslationSettings:
     return BacktranslationSettings(
         de_en=str(tiny_marian_dir),
         en_de=str(tiny_marian_dir),
@@ -233,7 +233,7 @@ def test_out_of_memory_at_batch_size_one_is_a_note(settings: BacktranslationSett
 
 
 @pytest.fixture
-def broken_models(tiny_marian_dir: Path, tmp_path: Path) -> dict[str, str]:  # noqa: F811
+def broken_models(tiny_marian_dir: Path, tmp_path: Path) -> dict[str, str]:
     config, weights = tmp_path / "corrupt-config", tmp_path / "corrupt-weights"
     for folder in (config, weights):
         shutil.copytree(tiny_marian_dir, folder)

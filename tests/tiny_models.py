@@ -5,9 +5,7 @@ trained on generated German/English sentences), saved with ``save_pretrained`` e
 folder, so it goes through the same resolve/convert/load path as a hub model. Weights are random (seeded):
 outputs are nonsense but deterministic, which is all the parity and caching tests need.
 
-Use the fixtures from any test module (no conftest needed)::
-
-    from tests.tiny_models import tiny_marian_dir  # noqa: F401  (a pytest fixture)
+``tests/conftest.py`` registers this module as a pytest plugin, so any test can ask for the fixtures::
 
     def test_something(tiny_marian_dir: Path) -> None:
         translator = load_translator(str(tiny_marian_dir), model_dir=tmp_path, offline=True)

@@ -1,0 +1,84 @@
+"""``mtqa check`` with back-translation end to end, on a tiny MarianMT model built at test time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mtqa.cli import main
+from tests.conftest import DATA
+
+ARTICLE = DATA / "control" / "korea-handel.de.txt"
+
+
+def invoke(args: list[str]) -> Result:
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("MTQA_MODEL_DIR", str(tmp_path / "models"))
+    return tmp_path
+
+
+def configure(folder: Path, model: str) -> None:
+    (folder / "mtqa.toml").write_text(
+        "[backtranslation]\n"
+        f'de-en = "{model}"\nen-de = "{model}"\n'
+        f'cache = "{folder / "cache.sqlite"}"\nmodel-dir = "{folder / "models"}"\n',
+        encoding="utf-8",
+    )
+
+
+def report(folder: Path, name: str = "korea-handel") -> dict[str, object]:
+    data: dict[str, object] = json.loads((folder / "reports" / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_scores_and_back_translations_reach_the_report(workdir: Path, tiny_marian_dir: Path) -> None:
+    configure(workdir, str(tiny_marian_dir))
+    first = invoke(["check", str(ARTICLE), "--fail-on", "never", "--require-scores"])
+    assert first.exit_code == 0, first.output
+    data = report(workdir)
+    segments = data["segments"]
+    assert isinstance(segments, list) and segments
+    metrics = {score["metric"] for segment in segments for score in segment["scores"]}
+    assert {"roundtrip_chrf", "confidence"} <= metrics
+    assert all(segment["backtranslation"] for segment in segments)
+    summary = (workdir / "reports" / "summary.csv").read_text(encoding="utf-8")
+    assert "mean_roundtrip_chrf" in summary.splitlines()[0]
+
+    second = invoke(["check", str(ARTICLE), "--fail-on", "never", "--require-scores"])
+    assert second.exit_code == 0
+    assert report(workdir)["segments"] == segments
+
+
+def test_missing_model_gives_a_note_and_a_completed_run(workdir: Path) -> None:
+    configure(workdir, "Helsinki-NLP/opus-mt-de-en")
+    result = invoke(["check", str(ARTICLE)])
+    assert result.exit_code == 0, result.output
+    assert "back-translation unavailable" in result.output
+    assert "mtqa models pull Helsinki-NLP/opus-mt-de-en" in result.output
+    notes = report(workdir)["notes"]
+    assert isinstance(notes, list) and any("back-translation unavailable" in n for n in notes)
+
+
+def test_require_scores_makes_a_missing_model_an_error(workdir: Path) -> None:
+    configure(workdir, "Helsinki-NLP/opus-mt-de-en")
+    result = invoke(["check", str(ARTICLE), "--require-scores"])
+    assert result.exit_code == 2
+    assert "mtqa models pull" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_models_pull_a_local_folder_then_list(workdir: Path, tiny_marian_dir: Path) -> None:
+    pulled = invoke(["models", "pull", str(tiny_marian_dir), "--quantization", "float32"])
+    assert pulled.exit_code == 0, pulled.output
+    listing = invoke(["models", "list"])
+    assert listing.exit_code == 0
+    assert "ctranslate2" in listing.output and "float32" in listing.output

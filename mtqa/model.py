@@ -155,3 +155,5 @@ class RunSummary:
     reports: tuple[ArticleReport, ...]
     failures: tuple[ArticleFailure, ...]
     settings: dict[str, object] = field(default_factory=dict)
+    scores: tuple[Score, ...] = ()
+    """Run-level scores, e.g. corpus BLEU/chrF/TER of every article that has a human reference."""

@@ -15,7 +15,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from mtqa.config import Settings
-from mtqa.model import Article, ArticleFailure, ArticleReport, Finding, RunSummary, artefact_score
+from mtqa.model import Article, ArticleFailure, ArticleReport, Finding, RunSummary, Score, artefact_score
 from mtqa.references import load_table
 from mtqa.report.base import Reporter, RunInfo
 from mtqa.rules.registry import Rule, RuleContext, select_rules
@@ -45,8 +45,9 @@ class RunResult:
 
 
 @functools.lru_cache(maxsize=32)
-def _rules_for(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
-    return tuple(r for r in select_rules(select, ignore) if r.family != "BTR")
+def _enabled_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    """Rules enabled by these prefixes, computed once per distinct select/ignore pair."""
+    return tuple(select_rules(select, ignore))
 
 
 @functools.lru_cache(maxsize=8)
@@ -57,8 +58,8 @@ def _allowed(files: tuple[str, ...]) -> frozenset[str]:
 def check_article(article: Article, settings: Settings) -> tuple[RuleContext, list[Finding]]:
     """Segment one article and run every enabled text rule on it."""
     context = RuleContext.of(article, settings.rules)
-    rules = _rules_for(settings.select, settings.ignored_for(article.origin))
-    findings = [finding for rule in rules for finding in rule.run(context)]
+    rules = _enabled_rules(settings.select, settings.ignored_for(article.origin))
+    findings = [finding for rule in rules if rule.family != "BTR" for finding in rule.run(context)]
     return context, findings
 
 
@@ -120,6 +121,7 @@ def run(
     scorer = _build_scorer(settings)
     reports: list[ArticleReport] = []
     failures: list[ArticleFailure] = []
+    with_reference: list[tuple[str, str]] = []
     for reporter in reporters:
         reporter.start(run_info)
     try:
@@ -133,6 +135,8 @@ def run(
                     failures.append(item)
                     continue
                 context, findings = by_id[item.id]
+                if item.reference:
+                    with_reference.append((item.text, item.reference))
                 report = _report(context, findings, scored.get(item.id), allowed, settings)
                 reports.append(report)
                 for reporter in reporters:
@@ -140,10 +144,21 @@ def run(
     finally:
         if scorer is not None:
             scorer.close()
-    summary = RunSummary(tuple(reports), tuple(failures), run_info.settings)
+    summary = RunSummary(
+        tuple(reports), tuple(failures), run_info.settings, _corpus_scores(scorer, with_reference)
+    )
     for reporter in reporters:
         reporter.finish(summary)
     return RunResult(summary)
+
+
+def _corpus_scores(scorer: Scorer | None, with_reference: list[tuple[str, str]]) -> tuple[Score, ...]:
+    """Corpus BLEU/chrF/TER over every article with a human reference, as a test set is scored."""
+    if scorer is None or not with_reference:
+        return ()
+    from mtqa.backtranslate.metrics import corpus_reference_scores
+
+    return tuple(corpus_reference_scores(with_reference))
 
 
 def _report(
@@ -155,8 +170,8 @@ def _report(
 ) -> ArticleReport:
     ignore = settings.ignored_for(context.article.origin)
     if scores is not None:
-        btr_rules = {r.code for r in select_rules(settings.select, ignore) if r.family == "BTR"}
-        findings = findings + [f for f in scores.findings if f.code in btr_rules]
+        enabled = {r.code for r in _enabled_rules(settings.select, ignore)}
+        findings = findings + [f for f in scores.findings if f.code in enabled]
     kept = _suppress(findings, allowed)
     words = count_words(context.text)
     return ArticleReport(

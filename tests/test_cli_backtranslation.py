@@ -82,3 +82,31 @@ def test_models_pull_a_local_folder_then_list(workdir: Path, tiny_marian_dir: Pa
     listing = invoke(["models", "list"])
     assert listing.exit_code == 0
     assert "ctranslate2" in listing.output and "float32" in listing.output
+
+
+def test_reference_scores_per_article_and_for_the_corpus(workdir: Path) -> None:
+    configure(workdir, "Helsinki-NLP/opus-mt-de-en")
+    rows = [
+        {
+            "id": "r1",
+            "text": "Der Kreml sprach von Optimismus. Die Arbeit geht weiter.",
+            "reference": "Der Kreml sprach von vorsichtigem Optimismus. Die Arbeit geht weiter.",
+        },
+        {
+            "id": "r2",
+            "text": "Das Treffen fand in Washington statt.",
+            "reference": "Das Treffen fand in Washington statt.",
+        },
+    ]
+    feed = workdir / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    result = invoke(["check", str(feed), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    r1 = {s["metric"]: s["value"] for s in report(workdir, "r1")["scores"]}  # type: ignore[attr-defined]
+    r2 = {s["metric"]: s["value"] for s in report(workdir, "r2")["scores"]}  # type: ignore[attr-defined]
+    assert r2["reference_bleu"] == pytest.approx(100.0)
+    assert 0 < r1["reference_bleu"] < 100
+    summary = json.loads((workdir / "reports" / "summary.json").read_text(encoding="utf-8"))
+    corpus = {s["metric"]: s["value"] for s in summary["scores"]}
+    assert set(corpus) == {"reference_bleu", "reference_chrf", "reference_ter"}
+    assert r1["reference_bleu"] < corpus["reference_bleu"] < 100

@@ -175,6 +175,10 @@ def summary_document(summary: RunSummary, run: RunInfo) -> dict[str, Any]:
             {"id": failure.id, "origin": failure.origin, "reason": failure.reason}
             for failure in summary.failures
         ],
+        "scores": [
+            {"metric": score.metric, "value": score.value, "signature": score.signature}
+            for score in summary.scores
+        ],
     }
 
 

@@ -702,6 +702,7 @@ def test_summary_json(tmp_path: Path) -> None:
             "median_artefact_score": 25.0,
         },
         "failures": [{"id": "broken", "origin": "feeds/a.jsonl#broken", "reason": "invalid JSON at line 3"}],
+        "scores": [],
     }
 
 

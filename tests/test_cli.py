@@ -170,3 +170,22 @@ def test_rules_lists_and_explains() -> None:
     detail = invoke(["rules", "TYP001"])
     assert detail.exit_code == 0
     assert "Why:" in detail.output and "bad:" in detail.output and "good:" in detail.output
+
+
+def test_malformed_csv_row_is_recorded_and_good_rows_go_on(tmp_path: Path) -> None:
+    table = tmp_path / "feed.csv"
+    table.write_text('id,text\nok,Alles gut.\nbad,"zu",viele,felder\nok2,Auch gut.\n', encoding="utf-8")
+    result = invoke(["check", str(table), *NO_MODELS, "-o", "out"])
+    assert result.exit_code == 2
+    assert (tmp_path / "out" / "ok.json").is_file()
+    assert (tmp_path / "out" / "ok2.json").is_file()
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8")
+    assert "fields" in summary
+
+
+def test_csv_without_text_column_is_one_failure(tmp_path: Path) -> None:
+    table = tmp_path / "feed.csv"
+    table.write_text("id,body\na,Alles gut.\n", encoding="utf-8")
+    result = invoke(["check", str(table), *NO_MODELS, "--no-reports"])
+    assert result.exit_code == 2
+    assert "text" in result.output

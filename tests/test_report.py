@@ -822,3 +822,14 @@ def test_console_prints_each_run_note_once_and_shortens_long_suggestions() -> No
     assert lines[0] == "n.txt:1:1 TYP005 m -> „" + "y" * 52 + " … " + "y" * 23 + "“"
     totals = "1 finding (0 critical, 0 major, 1 minor) in 2 articles; 0 could not be read"
     assert lines[1:] == [f"note: {note}", totals]
+
+
+def test_markdown_table_shortens_long_matches_but_json_keeps_them() -> None:
+    text = "„" + "Wort " * 40 + "“"
+    article = Article(id="q", text=text, origin="q.txt")
+    finding = Finding("TYP005", "wrong-quote-style", Severity.MINOR, 0, len(text), text, "m", "w", text)
+    report = ArticleReport(article, (), (finding,), 40, 2.5)
+    row = next(line for line in render_markdown(report).splitlines() if line.startswith("| 1:1 "))
+    assert row.count(" … ") == 2
+    assert len(row) < 2 * 80 + 60
+    assert json.loads(render_json(report, "0"))["findings"][0]["match"] == text

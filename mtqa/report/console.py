@@ -14,7 +14,7 @@ import click
 
 from mtqa.model import ArticleReport, RunSummary, Severity
 from mtqa.report.base import RunInfo
-from mtqa.report.view import LocatedFinding, counted, locate, suggestion_label
+from mtqa.report.view import LocatedFinding, brief, counted, locate, suggestion_label
 
 CONSOLE_FORMATS = ("text", "github", "jsonl")
 
@@ -28,17 +28,6 @@ _GITHUB_LEVEL = {Severity.MINOR: "warning", Severity.MAJOR: "error", Severity.CR
 
 def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
-
-
-SUGGESTION_CHARS = 80
-"""Longer suggestions (a whole re-quoted paragraph) are shortened on the console; reports keep them."""
-
-
-def _brief(text: str, limit: int = SUGGESTION_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    head = limit * 2 // 3
-    return f"{text[:head].rstrip()} … {text[-(limit - head - 3) :].lstrip()}"
 
 
 def run_notes(summary: RunSummary) -> list[str]:
@@ -85,7 +74,7 @@ class TextReporter:
         label = suggestion_label(finding.suggestion)
         if label is None:
             return text
-        return f"{text} -> {self._style(_brief(_one_line(label)), fg='green')}"
+        return f"{text} -> {self._style(brief(_one_line(label)), fg='green')}"
 
     def finish(self, summary: RunSummary) -> None:
         for failure in summary.failures:

@@ -12,7 +12,15 @@ from pathlib import Path
 from mtqa.model import ArticleReport, RunSummary
 from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, report_path, write_text_atomic
-from mtqa.report.view import article_scores, counted, locate, metadata, scored_segments, suggestion_label
+from mtqa.report.view import (
+    article_scores,
+    brief,
+    counted,
+    locate,
+    metadata,
+    scored_segments,
+    suggestion_label,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~!])")
 _WHITESPACE = re.compile(r"\s+")
@@ -71,8 +79,8 @@ def _findings_table(report: ArticleReport) -> list[str]:
         label = suggestion_label(finding.suggestion)
         lines.append(
             f"| {item.line}:{item.column} | {finding.code} | {finding.severity.label} "
-            f"| {escape_markdown(finding.match)} | {escape_markdown(finding.message)} "
-            f"| {'' if label is None else escape_markdown(label)} |"
+            f"| {escape_markdown(brief(finding.match))} | {escape_markdown(finding.message)} "
+            f"| {'' if label is None else escape_markdown(brief(label))} |"
         )
     lines.append("")
     return lines

@@ -113,6 +113,19 @@ def metadata(report: ArticleReport) -> Iterator[tuple[str, str]]:
             yield label, value
 
 
+BRIEF_CHARS = 80
+"""Table cells and console lines shorten longer matches and suggestions (a whole re-quoted paragraph);
+JSON and HTML reports keep them whole."""
+
+
+def brief(text: str, limit: int = BRIEF_CHARS) -> str:
+    """``text`` cut in the middle to at most ``limit`` characters, keeping its start and end."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return f"{text[:head].rstrip()} … {text[-(limit - head - 3) :].lstrip()}"
+
+
 def counted(number: int, noun: str) -> str:
     """``1 finding``, ``3 findings``: English plural by ``s``, enough for the nouns reports use."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

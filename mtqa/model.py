@@ -150,7 +150,11 @@ class ArticleReport:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What a reporter's ``finish`` receives: every report and every failure of the run."""
+    """What a reporter's ``finish`` receives: every report and every failure of the run.
+
+    Its reports carry no article text, segment text or back-translation (reporters saw those in
+    ``article``), so a summary of a large feed stays small.
+    """
 
     reports: tuple[ArticleReport, ...]
     failures: tuple[ArticleFailure, ...]

@@ -10,7 +10,7 @@ import functools
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -138,7 +138,7 @@ def run(
                 if item.reference:
                     with_reference.append((item.text, item.reference))
                 report = _report(context, findings, scored.get(item.id), allowed, settings)
-                reports.append(report)
+                reports.append(_for_summary(report))
                 for reporter in reporters:
                     reporter.article(report)
     finally:
@@ -150,6 +150,16 @@ def run(
     for reporter in reporters:
         reporter.finish(summary)
     return RunResult(summary)
+
+
+def _for_summary(report: ArticleReport) -> ArticleReport:
+    """The report without its texts: reporters have seen it whole; the run summary needs only counts.
+
+    Keeping every article's text until the end of a large feed would make memory grow with the feed.
+    """
+    article = replace(report.article, text="", source=None, reference=None)
+    segments = tuple(replace(segment, text="") for segment in report.segments)
+    return replace(report, article=article, segments=segments, backtranslations=())
 
 
 def _corpus_scores(scorer: Scorer | None, with_reference: list[tuple[str, str]]) -> tuple[Score, ...]:

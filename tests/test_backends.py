@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from mtqa.backtranslate import Translator, load_translator
-from mtqa.backtranslate.backend import available_cores
+from mtqa.backtranslate.backend import available_cores, split_backend
 from mtqa.errors import ModelUnavailableError
 from tests.tiny_models import german_sentences
 
@@ -235,3 +235,20 @@ def test_ctranslate2_refuses_a_model_it_cannot_tokenize(tiny_m2m100_dir: Path, t
     with pytest.raises(ModelUnavailableError, match="use --backend transformers"):
         load_translator(str(tiny_m2m100_dir), "ctranslate2", "cpu", tmp_path, offline=True)
     assert list(tmp_path.iterdir()) == [], "converted before finding out it cannot run the model"
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("Helsinki-NLP/opus-mt-de-en", ("ctranslate2", "Helsinki-NLP/opus-mt-de-en")),
+        (
+            "transformers:facebook/nllb-200-distilled-600M",
+            ("transformers", "facebook/nllb-200-distilled-600M"),
+        ),
+        ("ctranslate2:/models/de-en", ("ctranslate2", "/models/de-en")),
+        ("C:/models/de-en", ("ctranslate2", "C:/models/de-en")),
+        ("transformers:", ("ctranslate2", "transformers:")),
+    ],
+)
+def test_split_backend(spec: str, expected: tuple[str, str]) -> None:
+    assert split_backend(spec, "ctranslate2") == expected

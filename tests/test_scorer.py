@@ -404,6 +404,19 @@ def test_a_configured_source_model_scores_a_russian_source(settings: Backtransla
     assert "|de-ru:" in signature and "align:gale-church" in signature
 
 
+def test_a_source_model_can_name_its_own_backend(
+    settings: BacktranslationSettings, tiny_m2m100_dir: Path
+) -> None:
+    """A multilingual model that only transformers runs, inside a CTranslate2 run."""
+    model = f"transformers:{tiny_m2m100_dir}"
+    configured = replace(settings, cache=":memory:", backend="ctranslate2", source_models={"ru": model})
+    result = Scorer(configured).score([item(GERMAN, source=RUSSIAN_SOURCE, source_lang="ru")])["a"]
+    assert segment_values(result, "source_chrf")
+    signature = next(s.signature for s in result.scores if s.metric == "source_chrf")
+    assert "backend=transformers" in signature
+    assert "backend=ctranslate2" in next(s.signature for s in result.scores if s.metric == "roundtrip_chrf")
+
+
 def test_a_source_without_a_language_is_a_note(settings: BacktranslationSettings) -> None:
     result = Scorer(replace(settings, cache=":memory:")).score([item(GERMAN, source=RUSSIAN_SOURCE)])["a"]
     assert any("source language is not known" in n for n in result.notes)

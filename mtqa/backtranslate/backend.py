@@ -30,6 +30,18 @@ _INSTALL_HINTS = {
 }
 
 
+def split_backend(model: str, default: str) -> tuple[str, str]:
+    """``transformers:facebook/nllb-200-distilled-600M`` picks the backend for one model.
+
+    Lets a CTranslate2 run use a multilingual model that only transformers can run for one source
+    language; without a known backend prefix the model runs on ``default``.
+    """
+    prefix, separator, rest = model.partition(":")
+    if separator and prefix in BACKENDS and rest:
+        return prefix, rest
+    return default, model
+
+
 @runtime_checkable
 class Translator(Protocol):
     """A loaded translation model. Both methods keep the order of their inputs; empty input gives []."""

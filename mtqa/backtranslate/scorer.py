@@ -509,11 +509,12 @@ def _backend_loader(settings: BacktranslationSettings) -> Loader:
     """Load models offline: a check never downloads (slow, flaky in CI); ``mtqa models pull`` does."""
 
     def load(model: str) -> Translator:
-        from mtqa.backtranslate.backend import load_translator
+        from mtqa.backtranslate.backend import load_translator, split_backend
 
+        backend, name = split_backend(model, settings.backend)
         return load_translator(
-            model,
-            backend=settings.backend,
+            name,
+            backend=backend,
             device=settings.device,
             model_dir=Path(settings.model_dir).expanduser() if settings.model_dir else None,
             batch_size=settings.batch_size,

@@ -63,12 +63,24 @@ def check_article(article: Article, settings: Settings) -> tuple[RuleContext, li
     return context, findings
 
 
-Checked = tuple[list[Article | ArticleFailure], list[tuple[RuleContext, list[Finding]]]]
+Checked = list[tuple[RuleContext, list[Finding]] | ArticleFailure]
+
+
+def _check_or_fail(
+    item: Article | ArticleFailure, settings: Settings
+) -> tuple[RuleContext, list[Finding]] | ArticleFailure:
+    """Check one article; a crash in a rule (a bug) fails that article with its reason, not the batch."""
+    if isinstance(item, ArticleFailure):
+        return item
+    try:
+        return check_article(item, settings)
+    except Exception as exc:  # any bug in any rule: recorded as this article's failure
+        reason = f"internal error while checking ({type(exc).__name__}: {exc}); please report it"
+        return ArticleFailure(item.id, item.origin, reason, item.vendor)
 
 
 def _check_chunk(chunk: list[Article | ArticleFailure], settings: Settings) -> Checked:
-    articles = [item for item in chunk if isinstance(item, Article)]
-    return chunk, [check_article(article, settings) for article in articles]
+    return [_check_or_fail(item, settings) for item in chunk]
 
 
 def _checked_chunks(inputs: Iterable[Article | ArticleFailure], settings: Settings) -> Iterator[Checked]:
@@ -125,19 +137,20 @@ def run(
     for reporter in reporters:
         reporter.start(run_info)
     try:
-        for chunk, checked in _checked_chunks(inputs, settings):
+        for checked in _checked_chunks(inputs, settings):
+            contexts = [item[0] for item in checked if not isinstance(item, ArticleFailure)]
             scored: dict[str, ArticleScores] = {}
-            if scorer is not None and checked:
-                scored = scorer.score([(c.article, c.segments) for c, _ in checked])
-            by_id = {c.article.id: (c, f) for c, f in checked}
-            for item in chunk:
+            if scorer is not None and contexts:
+                scored = scorer.score([(c.article, c.segments) for c in contexts])
+            for item in checked:
                 if isinstance(item, ArticleFailure):
                     failures.append(item)
                     continue
-                context, findings = by_id[item.id]
-                if item.reference:
-                    with_reference.append((item.text, item.reference))
-                report = _report(context, findings, scored.get(item.id), allowed, settings)
+                context, findings = item
+                article = context.article
+                if article.reference:
+                    with_reference.append((article.text, article.reference))
+                report = _report(context, findings, scored.get(article.id), allowed, settings)
                 reports.append(_for_summary(report))
                 for reporter in reporters:
                     reporter.article(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -189,3 +190,26 @@ def test_csv_without_text_column_is_one_failure(tmp_path: Path) -> None:
     result = invoke(["check", str(table), *NO_MODELS, "--no-reports"])
     assert result.exit_code == 2
     assert "text" in result.output
+
+
+def test_a_crash_while_checking_one_article_fails_only_that_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtqa import pipeline
+
+    real = pipeline.check_article
+
+    def crash_on_boom(article: Any, settings: Any) -> Any:
+        if article.id == "boom":
+            raise IndexError("string index out of range")
+        return real(article, settings)
+
+    monkeypatch.setattr(pipeline, "check_article", crash_on_boom)
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": "boom", "text": "Eins."}, {"id": "fine", "text": "Zwei."}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = invoke(["check", str(feed), *NO_MODELS, "-o", "out"])
+    assert result.exit_code == 2
+    assert "internal error while checking (IndexError: string index out of range)" in result.output
+    assert (tmp_path / "out" / "fine.json").is_file()
+    assert not (tmp_path / "out" / "boom.json").exists()

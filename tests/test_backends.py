@@ -6,6 +6,11 @@ Tolerances (mean token log-probability of a target, natural log):
   0.20-0.37 on this deliberately large-weighted d_model-16 model; on the real opus-mt architecture summed
   log-probabilities differ by up to 0.31, i.e. ~0.01 per token). int8 greedy outputs may differ from
   fp32 (13 of 24 equal here), so only scores of the same targets are compared.
+
+``translate_scored`` (the confidence taken from generation) against ``score`` of its own output, in the
+same configuration: 1e-3 in float32 (measured ~1e-6), 5e-3 in int8 (measured ~3e-7; 5e-3 is the bound
+the scorer tests allow for int8 batch-composition noise). Across backends it keeps the tolerances above
+(measured: float32 1.5e-6; int8 mean 0.02, largest 0.11 on the outputs equal to fp32's).
 """
 
 from __future__ import annotations
@@ -19,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from mtqa.backtranslate import Translator, load_translator
+from mtqa.backtranslate import Translator, load_translator, resolve_model
 from mtqa.backtranslate.backend import available_cores, split_backend
 from mtqa.errors import ModelUnavailableError
-from tests.tiny_models import german_sentences
+from tests.tiny_models import TINY_MAX_LENGTH, german_sentences
 
 SENTENCES = [
     *german_sentences(20),
@@ -31,6 +36,9 @@ SENTENCES = [
     "Zahlen: 1.234,5 Prozent – 12 Uhr.",
     "Kreml",
 ]
+SCORED_SENTENCES = [*german_sentences(100), *SENTENCES[20:]]
+"""More sentences for ``translate_scored`` against ``score``: only about one output in six of the tiny
+model both ends with ``</s>`` and re-tokenises into the tokens it was generated as (see below)."""
 CONFIGS = {
     "ctranslate2-float32": ("ctranslate2", "float32"),
     "ctranslate2-int8": ("ctranslate2", "int8"),
@@ -70,6 +78,15 @@ def one_at_a_time(translators: dict[str, Translator]) -> dict[str, dict[str, tup
             for text, translation in zip(SENTENCES, translations, strict=True)
         }
     return results
+
+
+@pytest.fixture(scope="module")
+def scored_one_at_a_time(translators: dict[str, Translator]) -> dict[str, dict[str, tuple[str, float]]]:
+    """Per configuration: each sentence through ``translate_scored`` alone (batch of one, no padding)."""
+    return {
+        config: {text: translators[config].translate_scored([text])[0] for text in SENTENCES}
+        for config in ("ctranslate2-float32", "transformers-float32")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +139,84 @@ def test_results_are_deterministic(translators: dict[str, Translator], config: s
     assert translator.translate(SENTENCES) == translator.translate(SENTENCES)
     targets = translator.translate(SENTENCES)
     assert translator.score(SENTENCES, targets) == translator.score(SENTENCES, targets)
+    assert translator.translate_scored(SENTENCES) == translator.translate_scored(SENTENCES)
+
+
+def generated_like_scored(
+    model_dir: Path, tiny_marian_dir: Path, compute_type: str, sources: list[str], translations: list[str]
+) -> list[int]:
+    """Indices of the outputs that ``score`` sees token for token as they were generated.
+
+    That needs the generation to have ended with ``</s>`` (most of the random tiny model's outputs run to
+    the length limit, where ``score`` would add a ``</s>`` never generated) and the text to re-tokenise
+    into the generated pieces (its nonsense often glues pieces without a word boundary, "onen" + "onen",
+    which re-encode differently). The generated pieces are read from CTranslate2 itself on the same
+    converted folder, independently of both backends.
+    """
+    import ctranslate2
+    import sentencepiece
+
+    folder = resolve_model(
+        str(tiny_marian_dir), "ctranslate2", model_dir, offline=True, quantization=compute_type
+    )
+    source = sentencepiece.SentencePieceProcessor(model_file=str(folder.path / "source.spm"))
+    target = sentencepiece.SentencePieceProcessor(model_file=str(folder.path / "target.spm"))
+    translator = ctranslate2.Translator(str(folder.path), device="cpu", compute_type=compute_type)
+    outputs = translator.translate_batch(
+        [[*pieces, "</s>"] for pieces in source.encode(sources, out_type=str)],
+        beam_size=1,
+        max_decoding_length=TINY_MAX_LENGTH - 1,
+        min_decoding_length=0,
+        return_end_token=True,
+    )
+    return [
+        i
+        for i, (output, translation) in enumerate(zip(outputs, translations, strict=True))
+        if output.hypotheses[0][-1:] == ["</s>"]
+        and target.encode(translation, out_type=str) == output.hypotheses[0][:-1]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("config", "tolerance"),
+    [("ctranslate2-float32", 1e-3), ("ctranslate2-int8", 5e-3), ("transformers-float32", 1e-3)],
+)
+def test_translate_scored_gives_the_translation_and_its_score(
+    translators: dict[str, Translator],
+    model_dir: Path,
+    tiny_marian_dir: Path,
+    config: str,
+    tolerance: float,
+) -> None:
+    translator = translators[config]
+    scored = translator.translate_scored(SCORED_SENTENCES)
+    translations = [text for text, _ in scored]
+    assert translations == translator.translate(SCORED_SENTENCES)
+    assert all(confidence < 0 for _, confidence in scored)
+    compute_type = "int8" if config == "ctranslate2-int8" else "float32"
+    same = generated_like_scored(model_dir, tiny_marian_dir, compute_type, SCORED_SENTENCES, translations)
+    assert len(same) >= 10, "too few outputs to compare with score()"
+    expected = translator.score([SCORED_SENTENCES[i] for i in same], [translations[i] for i in same])
+    assert [scored[i][1] for i in same] == pytest.approx(expected, abs=tolerance)
+
+
+@pytest.mark.parametrize(
+    ("config", "mean_tolerance", "max_tolerance"),
+    [("ctranslate2-float32", 1e-3, 1e-3), ("ctranslate2-int8", 0.1, 0.5)],
+)
+def test_backends_give_the_same_generation_confidence(
+    translators: dict[str, Translator], config: str, mean_tolerance: float, max_tolerance: float
+) -> None:
+    """Every output, including those cut at the length limit, which ``score`` cannot check."""
+    expected = translators["transformers-float32"].translate_scored(SCORED_SENTENCES)
+    actual = translators[config].translate_scored(SCORED_SENTENCES)
+    if config == "ctranslate2-float32":
+        assert [text for text, _ in actual] == [text for text, _ in expected]
+    pairs = [(a, e) for (text, a), (reference, e) in zip(actual, expected, strict=True) if text == reference]
+    assert len(pairs) > len(SCORED_SENTENCES) // 3
+    differences = [abs(a - e) for a, e in pairs]
+    assert statistics.mean(differences) <= mean_tolerance
+    assert max(differences) <= max_tolerance
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 7, 64])
@@ -130,6 +225,7 @@ def test_order_is_kept_whatever_the_batching(
     tiny_marian_dir: Path,
     model_dir: Path,
     one_at_a_time: dict[str, dict[str, tuple[str, float]]],
+    scored_one_at_a_time: dict[str, dict[str, tuple[str, float]]],
     config: str,
     batch_size: int,
 ) -> None:
@@ -140,6 +236,10 @@ def test_order_is_kept_whatever_the_batching(
     translations = [translation for translation, _ in alone]
     assert batched.translate(shuffled) == translations
     assert batched.score(shuffled, translations) == pytest.approx([score for _, score in alone], abs=1e-4)
+    scored_alone = [scored_one_at_a_time[config][text] for text in shuffled]
+    scored = batched.translate_scored(shuffled)
+    assert [text for text, _ in scored] == [text for text, _ in scored_alone]
+    assert [value for _, value in scored] == pytest.approx([value for _, value in scored_alone], abs=1e-4)
 
 
 @pytest.mark.parametrize("config", CONFIGS)
@@ -148,6 +248,8 @@ def test_empty_input(translators: dict[str, Translator], config: str) -> None:
     assert translator.translate([]) == []
     assert translator.score([], []) == []
     assert translator.translate(["", "  ", SENTENCES[0]])[:2] == ["", ""]
+    assert translator.translate_scored([]) == []
+    assert translator.translate_scored(["", "  ", SENTENCES[0]])[:2] == [("", 0.0), ("", 0.0)]
     assert len(translator.score(["", SENTENCES[0]], [SENTENCES[0], ""])) == 2
 
 
@@ -213,6 +315,15 @@ def test_multilingual_model_translates_into_the_language_asked_for(multilingual:
     assert english != french
     assert multilingual.translate(SENTENCES, src="de", tgt="en") == english
     assert not any("__" in text for text in english + french), "a language token leaked into the output"
+
+
+def test_multilingual_translate_scored_gives_the_same_translations(multilingual: Translator) -> None:
+    """The forced target-language token is generated, counted and then dropped from the text."""
+    for tgt in ("en", "fr"):
+        scored = multilingual.translate_scored(["", *SENTENCES], src="de", tgt=tgt)
+        assert scored[0] == ("", 0.0)
+        assert [text for text, _ in scored[1:]] == multilingual.translate(SENTENCES, src="de", tgt=tgt)
+        assert all(confidence < 0 for _, confidence in scored[1:])
 
 
 def test_multilingual_scores_depend_on_the_languages(multilingual: Translator) -> None:

@@ -23,6 +23,7 @@ from mtqa.backtranslate.cache import (
         (("sig", "de-en", "translation", "Text"), ("sig2", "de-en", "translation", "Text")),
         (("sig", "de-en", "translation", "Text"), ("sig", "en-de", "translation", "Text")),
         (("sig", "de-en", "translation", "Text"), ("sig", "de-en", "logprob", "Text")),
+        (("sig", "de-en", "generation-logprob", "Text"), ("sig", "de-en", "logprob", "Text")),
         (("sig", "de-en", "translation", "Text"), ("sig", "de-en", "translation", "Text ")),
         (("sig", "de-en", "translation", "bc"), ("sig", "de-en", "translationb", "c")),
         (("sig", "de-en", "logprob", "a\x00b", "c"), ("sig", "de-en", "logprob", "a", "b\x00c")),

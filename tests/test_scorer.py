@@ -15,6 +15,7 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from mtqa.backtranslate.backend import Translator, load_translator
+from mtqa.backtranslate.cache import cache_key
 from mtqa.backtranslate.metrics import aligned_reference_pairs, corpus_reference_scores
 from mtqa.backtranslate.scorer import (
     DEFAULT_THRESHOLDS,
@@ -54,7 +55,11 @@ class Counting:
     def __init__(self, inner: Translator, fail_above: int | None = None) -> None:
         self.inner = inner
         self.translated: list[str] = []
+        """Texts given to ``translate`` or ``translate_scored``."""
+        self.translated_scored: list[str] = []
+        """Texts given to ``translate_scored``: translated and scored in one pass."""
         self.scored: list[str] = []
+        """Sources given to ``score``: a separate forced-decoding pass."""
         self.batches: list[int] = []
         self.fail_above = fail_above
 
@@ -62,6 +67,14 @@ class Counting:
         self._check(len(texts))
         self.translated.extend(texts)
         return self.inner.translate(texts, src, tgt)
+
+    def translate_scored(
+        self, texts: Sequence[str], src: str | None = None, tgt: str | None = None
+    ) -> list[tuple[str, float]]:
+        self._check(len(texts))
+        self.translated.extend(texts)
+        self.translated_scored.extend(texts)
+        return self.inner.translate_scored(texts, src, tgt)
 
     def score(
         self, sources: Sequence[str], targets: Sequence[str], src: str | None = None, tgt: str | None = None
@@ -119,11 +132,13 @@ def test_scores_are_real_model_outputs(settings: BacktranslationSettings) -> Non
     back = translator.translate(english, src="en", tgt="de")
     assert result.backtranslations == ((0, english[0]),)
     assert segment_values(result, "roundtrip_chrf") == {0: CHRF().sentence_score(back[0], [segment]).score}
-    expected_confidence = translator.score([segment], english, src="de", tgt="en")[0]
-    assert segment_values(result, "confidence")[0] == pytest.approx(expected_confidence, abs=1e-9)
+    expected_confidence = translator.translate_scored([segment], src="de", tgt="en")[0]
+    assert expected_confidence[0] == english[0]
+    assert segment_values(result, "confidence")[0] == pytest.approx(expected_confidence[1], abs=1e-9)
     signatures = {s.metric: s.signature for s in result.scores}
     assert signatures["roundtrip_chrf"].startswith("chrF2|nrefs:1|")
     assert translator.signature() in signatures["roundtrip_chrf"]
+    assert signatures["confidence"].startswith("mean-token-logprob|confidence:generation|de-en:")
     assert translator.signature() in signatures["confidence"]
 
 
@@ -148,6 +163,40 @@ def test_a_second_run_translates_nothing(settings: BacktranslationSettings) -> N
     assert again.cache.stats.misses == 0
 
 
+def test_confidence_comes_from_the_back_translation_pass(settings: BacktranslationSettings) -> None:
+    """No separate forced-decoding pass: each German text is translated and scored in one call."""
+    scorer, loaded = counting_scorer(replace(settings, cache=":memory:"))
+    results = scorer.score(corpus(3))
+    counting = loaded[settings.de_en]
+    german = {s.text for article, segments in corpus(3) for s in segments}
+    assert counting.scored == []
+    assert sorted(counting.translated_scored) == sorted(german)
+    assert scorer.stats.scored == len(german)
+    for result in results.values():
+        assert set(segment_values(result, "confidence")) == set(segment_values(result, "roundtrip_chrf"))
+
+
+def test_a_cached_forced_decoding_confidence_is_not_reused(settings: BacktranslationSettings) -> None:
+    """What an earlier mtqa cached (kind ``logprob``, the score of the detokenised text) is not read as
+    a generation confidence, even with the translation beside it in the cache."""
+    segment = "Peskow merkte auch an, dass es zu früh sei."
+    scorer, loaded = counting_scorer(settings)
+    translator = scorer.translator(settings.de_en)
+    assert translator is not None
+    ((english, confidence),) = translator.translate_scored([segment], src="de", tgt="en")
+    signature = translator.signature()
+    scorer.cache.put_texts({cache_key(signature, "de-en", "translation", segment): english})
+    scorer.cache.put_scores({cache_key(signature, "de-en", "logprob", segment, english): -99.0})
+    loaded[settings.de_en].translated_scored.clear()
+    result = scorer.score([item(segment)])["a"]
+    assert loaded[settings.de_en].translated_scored == [segment]
+    assert segment_values(result, "confidence") == {0: pytest.approx(confidence, abs=1e-9)}
+    scorer.close()
+    again, loaded_again = counting_scorer(settings)
+    assert again.score([item(segment)])["a"] == result
+    assert all(not c.translated and not c.scored for c in loaded_again.values())
+
+
 def test_only_new_segments_reach_the_model(settings: BacktranslationSettings) -> None:
     scorer, _ = counting_scorer(settings)
     scorer.score([item("Der Kreml schwieg.")])
@@ -155,7 +204,8 @@ def test_only_new_segments_reach_the_model(settings: BacktranslationSettings) ->
     again, loaded = counting_scorer(settings)
     again.score([item("Der Kreml schwieg. Moskau auch.")])
     counting = loaded[settings.de_en]
-    assert counting.scored == ["Moskau auch."]
+    assert counting.translated_scored == ["Moskau auch."]
+    assert counting.scored == []
     assert "Moskau auch." in counting.translated
     assert "Der Kreml schwieg." not in counting.translated
 
@@ -179,7 +229,8 @@ def test_each_distinct_text_is_translated_once_per_chunk(settings: Backtranslati
     scorer, loaded = counting_scorer(replace(settings, cache=":memory:"))
     results = scorer.score(items)
     counting = loaded[settings.de_en]
-    assert counting.scored.count(repeated) == 1
+    assert counting.translated_scored.count(repeated) == 1
+    assert counting.scored == []
     distinct = {repeated, "Es wird getan.", "Dies wurde angegeben."}
     assert sorted(t for t in counting.translated if t in distinct) == sorted(distinct)
     one = segment_values(results["one"], "roundtrip_chrf")

@@ -44,10 +44,26 @@ def split_backend(model: str, default: str) -> tuple[str, str]:
 
 @runtime_checkable
 class Translator(Protocol):
-    """A loaded translation model. Both methods keep the order of their inputs; empty input gives []."""
+    """A loaded translation model. Every method keeps the order of its inputs; empty input gives []."""
 
     def translate(self, texts: Sequence[str], src: str | None = None, tgt: str | None = None) -> list[str]:
         """Greedy (one-beam) translations; ``src``/``tgt`` pick the languages of multilingual models."""
+        ...
+
+    def translate_scored(
+        self, texts: Sequence[str], src: str | None = None, tgt: str | None = None
+    ) -> list[tuple[str, float]]:
+        """``translate`` plus each output's mean log-probability per generated token, from the same pass.
+
+        Greedy search computes the probability of every token it emits, so the confidence of a translation
+        costs no second (forced-decoding) pass. Tokens are counted as ``score`` counts them, the final
+        ``</s>`` included; an output cut at the length limit has no ``</s>``, and ``score`` of its text
+        would count one the model never produced. Each probability comes from the distribution the token
+        was picked from, with ``<pad>`` excluded as in ``score``; where generation constrains it, so does
+        the probability (a multilingual model's forced target-language token counts as certain, a minimum
+        output length renormalises without ``</s>``). A blank text gives ``("", 0.0)`` without a model
+        call, as ``translate`` gives "" for it.
+        """
         ...
 
     def score(

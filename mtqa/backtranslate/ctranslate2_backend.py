@@ -102,7 +102,23 @@ class CTranslate2Translator:
         return self._signature
 
     def translate(self, texts: Sequence[str], src: str | None = None, tgt: str | None = None) -> list[str]:
-        results = [""] * len(texts)
+        return [text for text, _ in self._generate(texts, tgt, scored=False)]
+
+    def translate_scored(
+        self, texts: Sequence[str], src: str | None = None, tgt: str | None = None
+    ) -> list[tuple[str, float]]:
+        return self._generate(texts, tgt, scored=True)
+
+    def _generate(self, texts: Sequence[str], tgt: str | None, scored: bool) -> list[tuple[str, float]]:
+        """Greedy translations and, when ``scored``, each one's mean log-probability per generated token.
+
+        With ``length_penalty=0`` CTranslate2 returns the plain sum of the token log-probabilities, and
+        ``return_end_token`` keeps a generated ``</s>`` in the hypothesis, so the mean counts it exactly
+        as ``score_batch`` does (and leaves it out when the output was cut at the length limit). The
+        minimum length stays 0 unless asked for: CTranslate2's default of 1 would bar ``</s>`` from the
+        first step and renormalise that token's probability without it.
+        """
+        results = [("", 0.0)] * len(texts)
         todo = [i for i, text in enumerate(texts) if text.strip()]
         if not todo:
             return results
@@ -110,6 +126,7 @@ class CTranslate2Translator:
         pieces = self._codec.source_pieces([texts[i] for i in todo])
         sources = [self._source_tokens(p, language) for p in pieces]
         order = sorted(range(len(todo)), key=lambda k: len(sources[k]))
+        scoring = {"return_scores": True, "return_end_token": True, "length_penalty": 0} if scored else {}
         outputs = self._translator.translate_batch(
             [sources[k] for k in order],
             max_batch_size=self._batch_size(len(order), self.options.batch_size),
@@ -118,9 +135,12 @@ class CTranslate2Translator:
             max_decoding_length=self._max_output,
             min_decoding_length=min(self.options.min_output_tokens, self._max_output),
             max_input_length=0,
+            **scoring,
         )
         for k, output in zip(order, outputs, strict=True):
-            results[todo[k]] = self._codec.decode(output.hypotheses[0])
+            tokens = output.hypotheses[0]
+            confidence = output.scores[0] / len(tokens) if scored and tokens else 0.0
+            results[todo[k]] = (self._codec.decode(tokens), confidence)
         return results
 
     def score(

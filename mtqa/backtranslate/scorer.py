@@ -59,6 +59,12 @@ DEFAULT_THRESHOLDS: dict[str, float] = {ROUNDTRIP_CHRF: 20.0, CONFIDENCE: -3.0, 
 (a round trip sharing a fifth of its character n-grams with the original, a model averaging under 5%
 probability per token); they were not fitted to data, so reports say "not calibrated"."""
 
+GENERATION_LOGPROB = "generation-logprob"
+"""Cache kind of a confidence taken from the back-translation's own generation. Earlier versions cached
+forced-decoding scores of the detokenised text as ``logprob``; the two differ where re-tokenising the
+text does not give back the generated tokens or where the output was cut at the length limit, so they
+never share a key."""
+
 FINDING_RULES: dict[str, str] = {
     ROUNDTRIP_CHRF: "BTR001",
     CONFIDENCE: "BTR002",
@@ -91,6 +97,7 @@ class ScorerStats:
 
     translated: int = 0
     scored: int = 0
+    """Texts whose confidence a model computed: in the same pass as their back-translation."""
     batch_size: int = 0
 
 
@@ -185,12 +192,9 @@ class Scorer:
         de_en = self.translator(self.settings.de_en) if texts else None
         if de_en is not None:
             chunk.signatures["de-en"] = de_en.signature()
-            english = self._translations(de_en, self.settings.de_en, "de", "en", texts)
-            if english is not None:
-                chunk.english = english
-                confidence = self._confidences(de_en, self.settings.de_en, texts, english)
-                if confidence is not None:
-                    chunk.confidence = confidence
+            back = self._back_translations(de_en, self.settings.de_en, texts)
+            if back is not None:
+                chunk.english, chunk.confidence = back
         en_de = self.translator(self.settings.en_de) if chunk.english else None
         if en_de is not None:
             chunk.signatures["en-de"] = en_de.signature()
@@ -283,29 +287,41 @@ class Scorer:
             self.cache.put_scores({keys[text]: value for text, value in fresh.items()})
         return result
 
-    def _confidences(
-        self, translator: Translator, model: str, texts: Sequence[str], english: dict[str, str]
-    ) -> dict[str, float] | None:
-        """Mean token log-probability of each back-translation given its German (forced decoding)."""
+    def _back_translations(
+        self, translator: Translator, model: str, texts: Sequence[str]
+    ) -> tuple[dict[str, str], dict[str, float]] | None:
+        """Each German text's English back-translation and its confidence, from one generation pass.
+
+        The confidence is the mean token log-probability greedy search computed while generating, so no
+        second (forced-decoding) pass runs. A text is a cache hit only with both values cached; a miss
+        regenerates both, so a confidence always belongs to the translation stored beside it.
+        """
         signature = translator.signature()
-        keys = {text: cache_key(signature, "de-en", "logprob", text, english[text]) for text in texts}
-        cached = self.cache.get_scores(list(keys.values()))
-        result = {text: cached[key] for text, key in keys.items() if key in cached}
-        missing = [text for text in texts if text not in result]
+        unique = list(dict.fromkeys(texts))
+        text_keys = {text: cache_key(signature, "de-en", "translation", text) for text in unique}
+        score_keys = {text: cache_key(signature, "de-en", GENERATION_LOGPROB, text) for text in unique}
+        cached_texts = self.cache.get_texts(list(text_keys.values()))
+        cached_scores = self.cache.get_scores(list(score_keys.values()))
+        english: dict[str, str] = {}
+        confidence: dict[str, float] = {}
+        for text in unique:
+            if text_keys[text] in cached_texts and score_keys[text] in cached_scores:
+                english[text] = cached_texts[text_keys[text]]
+                confidence[text] = cached_scores[score_keys[text]]
+        missing = [text for text in unique if text not in english]
         if missing:
-
-            def score(batch: list[tuple[str, str]]) -> list[float]:
-                sources = [german for german, _ in batch]
-                return translator.score(sources, [target for _, target in batch], src="de", tgt="en")
-
-            outputs = self._run_model(model, score, [(t, english[t]) for t in missing], lambda p: len(p[0]))
+            outputs = self._run_model(
+                model, lambda batch: translator.translate_scored(batch, src="de", tgt="en"), missing, len
+            )
             if outputs is None:
                 return None
+            self.stats.translated += len(missing)
             self.stats.scored += len(missing)
-            fresh = {text: float(value) for text, value in zip(missing, outputs, strict=True)}
-            result.update(fresh)
-            self.cache.put_scores({keys[text]: value for text, value in fresh.items()})
-        return result
+            for text, (translation, value) in zip(missing, outputs, strict=True):
+                english[text], confidence[text] = translation, float(value)
+            self.cache.put_texts({text_keys[text]: english[text] for text in missing})
+            self.cache.put_scores({score_keys[text]: confidence[text] for text in missing})
+        return english, confidence
 
     def _run_model(
         self,
@@ -373,7 +389,8 @@ class Scorer:
             per_metric[ROUNDTRIP_CHRF] = {s.index: chunk.roundtrip[s.text] for s in scorable}
         if chunk.confidence:
             signatures[CONFIDENCE] = (
-                f"mean-token-logprob|de-en:{chunk.signatures['de-en']}|mtqa:{__version__}"
+                f"mean-token-logprob|confidence:generation|de-en:{chunk.signatures['de-en']}"
+                f"|mtqa:{__version__}"
             )
             per_metric[CONFIDENCE] = {s.index: chunk.confidence[s.text] for s in scorable}
         if article.source:

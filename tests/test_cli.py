@@ -17,9 +17,14 @@ CLEAN = DATA / "control" / "korea-handel.de.txt"
 NO_MODELS = ["--no-backtranslate"]
 
 
+def records(result: Result) -> list[dict[str, Any]]:
+    """The findings of a ``--output-format jsonl`` run."""
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    return [r for r in lines if r["type"] == "finding"]
+
+
 def finding_codes(result: Result) -> set[str]:
-    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    return {r["code"] for r in records if r["type"] == "finding"}
+    return {r["code"] for r in records(result)}
 
 
 def invoke(args: list[str], stdin: bytes | str | None = None) -> Result:
@@ -213,3 +218,24 @@ def test_a_crash_while_checking_one_article_fails_only_that_article(
     assert "internal error while checking (IndexError: string index out of range)" in result.output
     assert (tmp_path / "out" / "fine.json").is_file()
     assert not (tmp_path / "out" / "boom.json").exists()
+
+
+def test_house_lists_extend_the_built_in_ones(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Der Kreml -Sprecher traf Herrn Mustermannov in Berlin.\n", encoding="utf-8")
+    names = tmp_path / "names.tsv"
+    names.write_text(
+        "german\tvariants\tkind\torigin\tnote\nMustermanow\tMustermannov\tperson-surname\tru\thouse\n",
+        encoding="utf-8",
+    )
+    allow = tmp_path / "allow.tsv"
+    allow.write_text("phrase\tnote\nKreml -Sprecher\tquoted as printed\n", encoding="utf-8")
+    plain = invoke(["check", str(article), *NO_MODELS, "--no-reports", "--output-format", "jsonl"])
+    assert ("TYP001", "Kreml -Sprecher") in {(r["code"], r["match"]) for r in records(plain)}
+    house = invoke(
+        ["check", str(article), *NO_MODELS, "--no-reports", "--output-format", "jsonl",
+         "--names", str(names), "--allow", str(allow)]
+    )  # fmt: skip
+    found = {(r["code"], r["match"], r["suggestion"]) for r in records(house)}
+    assert ("NAM001", "Mustermannov", "Mustermanow") in found
+    assert not any(match == "Kreml -Sprecher" for _, match, _ in found)

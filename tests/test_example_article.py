@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from mtqa.model import Finding
 from mtqa.pipeline import check_article
 from mtqa.segment import LineIndex
 from tests.conftest import DATA, article
+from tests.gold import GoldRow, covering, read_gold, row_span, same_correction
 
 RULES_ONLY = Settings()
 ARTICLE = "peskov-washington"
@@ -24,49 +23,8 @@ gold lists elsewhere in the article.
 """
 
 
-@dataclass(frozen=True)
-class GoldRow:
-    line: int
-    text: str
-    category: str
-    suggestion: str
-    tier: str
-
-
-def read_gold(path: Path) -> list[GoldRow]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        return [GoldRow(int(r["line"]), r["text"], r["category"], r["suggestion"], r["tier"]) for r in rows]
-
-
-def row_span(text: str, row: GoldRow) -> tuple[int, int]:
-    """Character span of a gold row on its line; ``A ... B`` means from A to B."""
-    lines = text.split("\n")
-    line_start = sum(len(line) + 1 for line in lines[: row.line - 1])
-    line = lines[row.line - 1]
-    first, _, last = row.text.partition(" ... ")
-    start = line.find(first)
-    assert start >= 0, f"gold text {row.text!r} not on line {row.line}"
-    end = line.find(last, start) + len(last) if last else start + len(first)
-    return line_start + start, line_start + end
-
-
 def findings_for(text: str) -> list[Finding]:
     return check_article(article(text, ARTICLE), RULES_ONLY)[1]
-
-
-def covering(findings: list[Finding], span: tuple[int, int]) -> list[Finding]:
-    return [f for f in findings if f.start < span[1] and span[0] < f.end]
-
-
-def same_correction(text: str, finding: Finding, span: tuple[int, int], gold: str) -> bool:
-    """Whether applying the finding's suggestion gives the same text as applying the gold's."""
-    if finding.suggestion is None:
-        return False
-    start, end = min(span[0], finding.start), max(span[1], finding.end)
-    ours = text[start : finding.start] + finding.suggestion + text[finding.end : end]
-    theirs = text[start : span[0]] + gold + text[span[1] : end]
-    return ours == theirs
 
 
 def assert_gold(text: str, gold: list[GoldRow]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,9 @@ from mtqa.errors import ReferenceDataError
 from mtqa.model import Finding
 from mtqa.rules.registry import RuleContext, RuleOptions, select_rules
 from mtqa.segment import LineIndex
-from tests.conftest import DATA, article
+from tests.conftest import article
+from tests.gold import EXAMPLE, must_rows
 
-EXAMPLE = DATA / "peskov-washington.de.txt"
-GOLD = DATA / "peskov-washington.gold.tsv"
 FAMILIES = ["TYP", "LOC", "BPL", "UNT"]
 
 AGENCY_CONTROL = (
@@ -184,17 +182,11 @@ def test_untranslated_text_is_flagged(text: str, expected: list[tuple[str, str, 
     assert found(text, ["UNT"]) == expected
 
 
-def _must_rows(category: str) -> list[dict[str, str]]:
-    with GOLD.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        return [r for r in rows if r["category"] == category and r["tier"] == "must"]
-
-
 def test_example_article_every_boilerplate_line_is_flagged_for_deletion() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     index = LineIndex(text)
     deleted = {index.line_col(f.start)[0]: f.match for f in findings(text, ["BPL"]) if f.suggestion == ""}
-    assert {int(r["line"]): r["text"] for r in _must_rows("boilerplate")} == deleted
+    assert {row.line: row.text for row in must_rows(("boilerplate",))} == deleted
 
 
 def test_example_article_has_no_number_or_untranslated_findings() -> None:

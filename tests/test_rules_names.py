@@ -14,7 +14,7 @@ from mtqa.references import load_table, references_dir
 from mtqa.rules import names
 from mtqa.rules.registry import RuleContext, RuleOptions, all_rules
 from tests.conftest import DATA, article
-from tests.test_example_article import read_gold, row_span, same_correction
+from tests.gold import covering, read_gold, row_span, same_correction
 
 NAM_RULES = [r for r in all_rules() if r.family == "NAM"]
 NAME_CATEGORIES = ("transliteration", "name-variant")
@@ -200,8 +200,8 @@ def test_the_example_article_names_are_found_with_the_gold_suggestion() -> None:
     findings = [f for r in NAM_RULES for f in r.run(context)]
     spans = [row_span(text, row) for row in gold]
     for row, span in zip(gold, spans, strict=True):
-        covering = [f for f in findings if f.start < span[1] and span[0] < f.end]
-        assert any(same_correction(text, f, span, row.suggestion) for f in covering), (row, covering)
+        found = covering(findings, span)
+        assert any(same_correction(text, f, span, row.suggestion) for f in found), (row, found)
     marked = {row.text for row in gold}
     for finding in findings:
         on_a_row = any(finding.start < end and start < finding.end for start, end in spans)

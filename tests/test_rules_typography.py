@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from mtqa.model import Finding
 from mtqa.rules.registry import RuleContext, RuleOptions, select_rules
 from mtqa.segment import LineIndex
-from tests.conftest import DATA, article
+from tests.conftest import article
+from tests.gold import EXAMPLE, covering, must_rows, row_span
 
-EXAMPLE = DATA / "peskov-washington.de.txt"
-GOLD = DATA / "peskov-washington.gold.tsv"
 TYP_CATEGORIES = ("spacing", "quotes")
 
 
@@ -127,32 +123,16 @@ def test_applying_every_suggestion_leaves_nothing_to_report(text: str) -> None:
     assert codes_and_matches(fixed) == []
 
 
-def _gold_rows(path: Path, categories: tuple[str, ...]) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [r for r in rows if r["category"] in categories and r["tier"] == "must"]
-
-
 def test_example_article_every_spacing_and_quotes_row_is_covered() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    line_starts = [sum(len(line) + 1 for line in lines[:number]) for number in range(len(lines))]
     findings = typ_findings(text)
-    missing = []
-    for row in _gold_rows(GOLD, TYP_CATEGORIES):
-        number = int(row["line"])
-        column = lines[number - 1].find(row["text"])
-        assert column >= 0, row
-        start = line_starts[number - 1] + column
-        end = start + len(row["text"])
-        if not any(f.start < end and start < f.end for f in findings):
-            missing.append(row)
+    missing = [row for row in must_rows(TYP_CATEGORIES) if not covering(findings, row_span(text, row))]
     assert missing == []
 
 
 def test_example_article_typography_findings_stay_on_lines_with_such_artefacts() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    gold_lines = {int(r["line"]) for r in _gold_rows(GOLD, TYP_CATEGORIES)}
+    gold_lines = {row.line for row in must_rows(TYP_CATEGORIES)}
     index = LineIndex(text)
     stray = [(index.line_col(f.start)[0], f.code, f.match) for f in typ_findings(text)]
     # The gold lists the straight quotes of line 5 only; the same style recurs in later quotations.

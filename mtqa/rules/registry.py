@@ -11,6 +11,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from mtqa.model import Article, Finding, Segment, Severity
 from mtqa.segment import Paragraph, paragraphs, sentences
@@ -24,6 +25,7 @@ FAMILY_MODULES = (
     "boilerplate",
     "untranslated",
     "locale",
+    "source",
     "backtranslation",
 )
 """Modules under ``mtqa.rules`` that declare rules, one per family (BTR findings come from scores)."""
@@ -37,8 +39,11 @@ FAMILIES = {
     "BPL": "site boilerplate",
     "UNT": "untranslated text",
     "LOC": "number and date formats",
+    "SRC": "differences from the source text",
     "BTR": "back-translation scores",
 }
+
+T = TypeVar("T")
 
 _CODE = re.compile(r"[A-Z]{3}\d{3}\Z")
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -52,6 +57,9 @@ class Example:
     text: str
     fix: str | None = None
     is_bad: bool = True
+    source: str | None = None
+    """The source text the example's German was translated from (for source-aware rules)."""
+    source_lang: str | None = None
 
     @property
     def plain(self) -> str:
@@ -74,12 +82,14 @@ class Example:
         return plain[:start] + self.fix + plain[end:]
 
 
-def bad(text: str, fix: str | None = None) -> Example:
-    return Example(text, fix, True)
+def bad(
+    text: str, fix: str | None = None, *, source: str | None = None, source_lang: str | None = None
+) -> Example:
+    return Example(text, fix, True, source, source_lang)
 
 
-def good(text: str) -> Example:
-    return Example(text, None, False)
+def good(text: str, *, source: str | None = None, source_lang: str | None = None) -> Example:
+    return Example(text, None, False, source, source_lang)
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,13 @@ class RuleContext:
     paragraphs: tuple[Paragraph, ...]
     segments: tuple[Segment, ...]
     options: RuleOptions = field(default_factory=RuleOptions)
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """What several rules need about this article (an alignment, tags), computed once per article."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     @property
     def text(self) -> str:

@@ -1,0 +1,533 @@
+"""Source-aware checks (SRC): the German compared with the text it was translated from, without a model.
+
+Machine translation changes numbers ("1,5 млн" -> "15 Millionen"), shifts dates by a day ("5 апреля" ->
+"4. April"), leaves segments untranslated, drops or invents half a sentence, and loses the tags and
+placeholders of a CAT file. Each of these shows when the German is laid beside its source: the sentences
+are aligned once per article (Gale-Church over lengths, steered by the numbers both sides share), and
+every check compares aligned sentences, looking one sentence to either side before it speaks so that an
+imperfect alignment does not become a false alarm. Rules here are silent when the article has no source.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from mtqa.backtranslate.align import Bead, align
+from mtqa.model import Segment, Severity
+from mtqa.references import load_table
+from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
+from mtqa.segment import sentences
+
+TARGET_LANG = "de"
+MIN_LENGTH_CHECKED = 60
+"""Source sentences shorter than this are too short for a length ratio to mean anything."""
+NUMBER_GUIDE_WEIGHT = 3.0
+"""How strongly shared numbers steer the alignment (nats per item of a pair that shares none)."""
+ROUNDING = 0.02
+"""Amounts within this relative distance count as the same number rounded ("1,52 млн" ~ "1,5 Millionen")."""
+IGNORED_VALUES = frozenset({0.0, 1.0})
+"""German writes these as words or articles ("ein Soldat"): their absence says nothing."""
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d+)*")
+_WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([^\W\d_]+\.?)")
+_SPACES = frozenset(" \u00a0\u202f")
+_DECIMAL_MARK = {"en": "."}
+"""The decimal mark by language; every other language here writes a comma."""
+_THOUSANDS_MARKS = {"en": frozenset(",") | _SPACES, "de": frozenset(".") | _SPACES}
+_DEFAULT_THOUSANDS = _SPACES
+_PLACEHOLDER = re.compile(
+    r"\{\{[^{}\n]{0,60}\}\}|\{[\w.:-]{0,40}\}|%(?:\(\w{1,40}\))?[-+ #0]?\d{0,3}[sdif]|%\d{1,2}\$[sd]"
+    r"|</?[A-Za-z][\w:-]{0,30}(?:\s[^<>\n]{0,200})?/?>|\$\{\w{1,40}\}"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number as written (``start``/``end`` into its text) and its value with any scale word applied."""
+
+    start: int
+    end: int
+    value: float
+    date: tuple[int, int] | None = None
+    """(day, month) when the number is the day of a written-out date."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Aligned German segments and source sentences, with the neighbouring beads' German for tolerance."""
+
+    target: tuple[Segment, ...]
+    source: tuple[Segment, ...]
+    window: tuple[Segment, ...]
+    """The German of this bead and of one bead to either side."""
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        if not self.target:
+            return None
+        return self.target[0].start, self.target[-1].end
+
+
+# --- language data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    scales: tuple[tuple[str, bool, float], ...]
+    """(word, is_prefix, factor), longest word first."""
+    words: dict[str, float]
+    months: dict[str, int]
+
+
+@functools.lru_cache(maxsize=16)
+def _language(lang: str) -> NumberWords:
+    scales = tuple(
+        sorted(
+            (
+                (row["word"], row["match"] == "prefix", float(row["scale"]))
+                for row in load_table("source_numbers").records()
+                if row["lang"] == lang
+            ),
+            key=lambda item: -len(item[0]),
+        )
+    )
+    words = {r["word"]: float(r["value"]) for r in load_table("number_words").records() if r["lang"] == lang}
+    months = {r["form"]: int(r["month"]) for r in load_table("source_months").records() if r["lang"] == lang}
+    return NumberWords(scales, words, months)
+
+
+@functools.lru_cache(maxsize=1)
+def _length_bounds() -> dict[str, tuple[float, float]]:
+    return {
+        r["source_lang"]: (float(r["low"]), float(r["high"])) for r in load_table("length_ratios").records()
+    }
+
+
+def _lang(code: str | None) -> str:
+    return (code or "").strip().lower().split("-")[0].split("_")[0]
+
+
+# --- numbers and dates ---------------------------------------------------------------------------------
+
+
+def _parse(raw: str, lang: str) -> list[tuple[int, int, float]]:
+    """The numbers in a run of digits and separators: thousands groups joined, a decimal part read."""
+    decimal = _DECIMAL_MARK.get(lang, ",")
+    thousands = _THOUSANDS_MARKS.get(lang, _DEFAULT_THOUSANDS)
+    groups = re.findall(r"(^|[^\d])(\d+)", raw)
+    result: list[tuple[int, int, float]] = []
+    position = 0
+    index = 0
+    while index < len(groups):
+        _, digits = groups[index]
+        start = raw.index(digits, position)
+        end = start + len(digits)
+        integer = digits
+        fraction = ""
+        index += 1
+        grouped = len(digits) <= 3
+        while index < len(groups):
+            separator, following = groups[index]
+            if grouped and separator in thousands and len(following) == 3 and separator != decimal:
+                integer += following
+            elif separator == decimal and not fraction:
+                fraction = following
+            else:
+                break
+            end = raw.index(following, end) + len(following)
+            index += 1
+            if fraction:
+                break
+        value = float(f"{integer}.{fraction}") if fraction else float(integer)
+        result.append((start, end, value))
+        position = end
+    return result
+
+
+def _scale_after(text: str, end: int, words: NumberWords) -> tuple[float, int]:
+    """The factor of a scale word right after ``end`` ("млн", "Millionen") and where that word ends."""
+    match = _WORD_AFTER.match(text, end, min(len(text), end + 40))
+    if match is None:
+        return 1.0, end
+    word = match.group(1).lower()
+    bare = word.rstrip(".")
+    for scale, is_prefix, factor in words.scales:
+        if bare == scale or (is_prefix and bare.startswith(scale)):
+            return factor, match.end()
+    return 1.0, end
+
+
+def amounts(text: str, lang: str) -> list[Amount]:
+    """Every amount in ``text`` (digits, and number words where the language lists them), dates marked."""
+    words = _language(lang)
+    found: list[Amount] = []
+    for match in _NUMBER.finditer(text):
+        for start, end, value in _parse(match.group(), lang):
+            start += match.start()
+            end += match.start()
+            factor, scale_end = _scale_after(text, end, words)
+            date = _date(text, start, end, value, lang, words)
+            found.append(Amount(start, scale_end, value * factor, date))
+    if words.words:
+        for word in _LETTERS.finditer(text):
+            spelled = words.words.get(word.group().lower())
+            if spelled is not None:
+                factor, scale_end = _scale_after(text, word.end(), words)
+                found.append(Amount(word.start(), scale_end, spelled * factor))
+    return found
+
+
+def _date(
+    text: str, start: int, end: int, value: float, lang: str, words: NumberWords
+) -> tuple[int, int] | None:
+    """(day, month) when the number is a day followed by a month name ("5 апреля", "5. April")."""
+    if not words.months or value != int(value) or not 1 <= value <= 31:
+        return None
+    after = end + 1 if lang == TARGET_LANG and text[end : end + 1] == "." else end
+    match = _WORD_AFTER.match(text, after, min(len(text), after + 30))
+    if match is not None:
+        month = words.months.get(match.group(1).lower().rstrip("."))
+        if month is not None:
+            return int(value), month
+    if lang == "en":  # "April 5"
+        before = text[max(0, start - 12) : start].rstrip()
+        name = before.rsplit(None, 1)[-1].lower() if before else ""
+        if name in words.months:
+            return int(value), words.months[name]
+    return None
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= ROUNDING * max(abs(a), abs(b))
+
+
+def _format(value: float) -> str:
+    return f"{value:,.12g}".replace(",", "\u202f").replace(".", ",")
+
+
+# --- alignment -----------------------------------------------------------------------------------------
+
+
+def pairs(context: RuleContext) -> tuple[Pair, ...]:
+    """The article's German segments aligned with its source sentences (computed once per article)."""
+    return context.memo("source-pairs", lambda: _align(context))
+
+
+def _align(context: RuleContext) -> tuple[Pair, ...]:
+    source_text = context.article.source
+    if not source_text or not source_text.strip():
+        return ()
+    target = context.segments
+    source = tuple(sentences(source_text))
+    if not target or not source:
+        return ()
+    lang = _lang(context.article.source_lang)
+    target_values = [frozenset(a.value for a in amounts(s.text, TARGET_LANG)) for s in target]
+    source_values = [frozenset(a.value for a in amounts(s.text, lang)) for s in source]
+
+    def shared_numbers(i0: int, i1: int, j0: int, j1: int) -> float:
+        left = frozenset().union(*target_values[i0:i1])
+        right = frozenset().union(*source_values[j0:j1])
+        if not left and not right:
+            return 1.0
+        return len(left & right) / len(left | right)
+
+    beads: list[Bead] = align(
+        [len(s.text) for s in target], [len(s.text) for s in source], shared_numbers, NUMBER_GUIDE_WEIGHT
+    )
+    result: list[Pair] = []
+    for index, bead in enumerate(beads):
+        near = beads[max(0, index - 1) : index + 2]
+        window = tuple(target[i] for b in near for i in b.left)
+        result.append(Pair(tuple(target[i] for i in bead.left), tuple(source[j] for j in bead.right), window))
+    return tuple(result)
+
+
+def _target_values(segments: Sequence[Segment]) -> list[float]:
+    """German amounts, read the German way and the English way: LOC reports an English format, not SRC."""
+    return [a.value for lang in (TARGET_LANG, "en") for _, a in _amounts_of(segments, lang)]
+
+
+def _amounts_of(segments: Sequence[Segment], lang: str) -> list[tuple[Segment, Amount]]:
+    return [(segment, amount) for segment in segments for amount in amounts(segment.text, lang)]
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+@rule(
+    "SRC001",
+    "source-number-changed",
+    Severity.MAJOR,
+    "'{match}' here, but the source has another number in this sentence",
+    "A changed amount is a factual error that no reader of the German can notice; the source is the "
+    "only place it shows.",
+    examples=[
+        bad(
+            "Die EU sagte [[15 Millionen]] Euro zu.",
+            source="ЕС пообещал 1,5 млн евро.",
+            source_lang="ru",
+        ),
+        bad(
+            "Bei dem Angriff wurden [[12]] Menschen verletzt.",
+            source="В результате атаки пострадали 21 человек.",
+            source_lang="ru",
+        ),
+        good("Die EU sagte 1,5 Millionen Euro zu.", source="ЕС пообещал 1,5 млн евро.", source_lang="ru"),
+        good("Zwei Menschen wurden verletzt.", source="Two people were injured.", source_lang="en"),
+        good("Die Firma verkaufte 1.500 Autos.", source="The company sold 1,500 cars.", source_lang="en"),
+        good("Die EU sagte 15 Millionen Euro zu.", source=None),
+    ],
+)
+def source_number_changed(context: RuleContext) -> Iterator[Hit]:
+    for _pair, missing, extra in _number_differences(context):
+        if extra is not None and missing:
+            segment, amount = extra
+            source_segment, source_amount = missing[0]
+            written = source_segment.text[source_amount.start : source_amount.end]
+            yield Hit(
+                segment.start + amount.start,
+                segment.start + amount.end,
+                None,
+                f"'{context.text[segment.start + amount.start : segment.start + amount.end]}' here, but "
+                f"the source has '{written}' ({_format(source_amount.value)})",
+            )
+
+
+@rule(
+    "SRC002",
+    "source-number-missing",
+    Severity.MAJOR,
+    "A number of the source is missing in this sentence",
+    "An amount, a count or a year that the source states and the German drops is lost information; "
+    "machine translation drops numbers when it merges or shortens sentences.",
+    examples=[
+        bad(
+            "[[Bei dem Angriff wurden viele Menschen verletzt.]]",
+            source="В результате атаки пострадали 21 человек.",
+            source_lang="ru",
+        ),
+        good(
+            "Bei dem Angriff wurden 21 Menschen verletzt.", source="В результате атаки пострадали 21 человек."
+        ),
+        good("Ein Soldat wurde verletzt.", source="Один военный получил ранение 1 раз.", source_lang="ru"),
+    ],
+)
+def source_number_missing(context: RuleContext) -> Iterator[Hit]:
+    for pair, missing, extra in _number_differences(context):
+        span = pair.span
+        if extra is None and missing and span is not None:
+            source_segment, source_amount = missing[0]
+            written = source_segment.text[source_amount.start : source_amount.end]
+            yield Hit(*span, None, f"The source's '{written}' is missing in this sentence")
+
+
+def _number_differences(
+    context: RuleContext,
+) -> Iterator[tuple[Pair, list[tuple[Segment, Amount]], tuple[Segment, Amount] | None]]:
+    """Per aligned pair: the source amounts the German window lacks, and a German amount the source lacks."""
+    lang = _lang(context.article.source_lang)
+    for pair in pairs(context):
+        if not pair.source or not pair.target:
+            continue
+        source_amounts = [
+            (s, a)
+            for s, a in _amounts_of(pair.source, lang)
+            if a.date is None and a.value not in IGNORED_VALUES
+        ]
+        if not source_amounts:
+            continue
+        window = _target_values(pair.window)
+        missing = [(s, a) for s, a in source_amounts if not any(_same(a.value, v) for v in window)]
+        if not missing:
+            continue
+        all_source = [a.value for _, a in _amounts_of(pair.source, lang)]
+        extra = next(
+            (
+                (s, a)
+                for s, a in _amounts_of(pair.target, TARGET_LANG)
+                if a.date is None
+                and a.value not in IGNORED_VALUES
+                and not any(_same(a.value, v) for v in all_source)
+                and not any(
+                    _same(b.value, v) for b in amounts(s.text, "en") if b.start == a.start for v in all_source
+                )
+            ),
+            None,
+        )
+        yield pair, missing, extra
+
+
+@rule(
+    "SRC003",
+    "source-date-changed",
+    Severity.MAJOR,
+    "'{match}': the source has another day of this month: '{suggestion}'",
+    "Dates shift by a day when a model confuses ordinals or time zones; a wrong date in news is a "
+    "correction waiting to happen.",
+    examples=[
+        bad(
+            "Das Treffen findet am [[4. April]] statt.",
+            fix="5. April",
+            source="Встреча пройдёт 5 апреля.",
+            source_lang="ru",
+        ),
+        good("Das Treffen findet am 5. April statt.", source="Встреча пройдёт 5 апреля.", source_lang="ru"),
+        good("Das Treffen findet am 5. April statt.", source="The meeting is on April 5.", source_lang="en"),
+    ],
+)
+def source_date_changed(context: RuleContext) -> Iterator[Hit]:
+    lang = _lang(context.article.source_lang)
+    for pair in pairs(context):
+        source_dates = {a.date for _, a in _amounts_of(pair.source, lang) if a.date is not None}
+        if not source_dates:
+            continue
+        window_dates = {a.date for _, a in _amounts_of(pair.window, TARGET_LANG) if a.date is not None}
+        for segment, amount in _amounts_of(pair.target, TARGET_LANG):
+            if amount.date is None or amount.date in source_dates:
+                continue
+            day, month = amount.date
+            wanted = [d for d, m in source_dates if m == month and (d, m) not in window_dates]
+            if len(wanted) != 1:
+                continue
+            start = segment.start + amount.start
+            end = _month_end(context.text, segment.start + amount.end)
+            written = context.text[start:end]
+            yield Hit(start, end, f"{wanted[0]}{written[len(str(day)) :]}")
+
+
+def _month_end(text: str, day_end: int) -> int:
+    after = day_end + 1 if text[day_end : day_end + 1] == "." else day_end
+    match = _WORD_AFTER.match(text, after, min(len(text), after + 30))
+    return match.end(1) if match is not None else day_end
+
+
+@rule(
+    "SRC004",
+    "untranslated-segment",
+    Severity.CRITICAL,
+    "This sentence is the source sentence itself, untranslated",
+    "A segment copied from the source is a gap in the translation that spell checks of the German miss "
+    "when the source is written in Latin letters.",
+    examples=[
+        bad(
+            "[[The ministry did not comment on the report.]]",
+            source="The ministry did not comment on the report.",
+            source_lang="en",
+        ),
+        good(
+            "Das Ministerium äußerte sich nicht.",
+            source="The ministry did not comment on the report.",
+            source_lang="en",
+        ),
+        good("Tesla Model Y", source="Tesla Model Y", source_lang="en"),
+    ],
+)
+def untranslated_segment(context: RuleContext) -> Iterator[Hit]:
+    for pair in pairs(context):
+        span = pair.span
+        if span is None or len(pair.target) != 1 or len(pair.source) != 1:
+            continue
+        target, source = pair.target[0].text, pair.source[0].text
+        words = _LETTERS.findall(target)
+        if len(words) < 4 or any(_is_cyrillic(c) for c in target):  # UNT001 reports Cyrillic text
+            continue
+        if _normalised(target) == _normalised(source):
+            yield Hit(*span)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(_LETTERS.findall(unicodedata.normalize("NFC", text).casefold()))
+
+
+def _is_cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
+
+
+_LONG_SPEECH = "Министр выступил с длинной речью о бюджете, налогах и социальных выплатах на следующий год."
+
+
+@rule(
+    "SRC005",
+    "length-mismatch",
+    Severity.MAJOR,
+    "This sentence is far shorter or longer than its source: part may be missing or added",
+    "Omissions are the costliest machine-translation error and read fluently; a German sentence much "
+    "shorter than its source is where they hide.",
+    examples=[
+        bad(
+            "[[Der Minister sprach.]]",
+            source=_LONG_SPEECH,
+            source_lang="ru",
+        ),
+        good(
+            "Der Minister hielt eine lange Rede über den Haushalt, die Steuern und die Sozialleistungen im "
+            "kommenden Jahr.",
+            source=_LONG_SPEECH,
+            source_lang="ru",
+        ),
+    ],
+)
+def length_mismatch(context: RuleContext) -> Iterator[Hit]:
+    bounds = _length_bounds()
+    low, high = bounds.get(_lang(context.article.source_lang), bounds.get("*", (0.4, 3.0)))
+    for pair in pairs(context):
+        span = pair.span
+        if span is None or not pair.source:
+            continue
+        source_length = sum(len(s.text) for s in pair.source)
+        if source_length < MIN_LENGTH_CHECKED:
+            continue
+        ratio = sum(len(s.text) for s in pair.target) / source_length
+        if ratio < low or ratio > high:
+            yield Hit(*span)
+
+
+@rule(
+    "SRC006",
+    "placeholder-mismatch",
+    Severity.MAJOR,
+    "Tag or placeholder '{match}' is not in the source",
+    "Tags and placeholders carry formatting and variables back into the publishing system; one added, "
+    "lost or altered breaks the page or the sentence.",
+    examples=[
+        bad("Hallo [[{nom}]], willkommen.", source="Привет, {name}, добро пожаловать.", source_lang="ru"),
+        bad("[[Hallo, willkommen.]]", source="Привет, {name}, добро пожаловать.", source_lang="ru"),
+        good(
+            "Hallo {name}, <b>willkommen</b>.",
+            source="Привет, {name}, <b>добро пожаловать</b>.",
+            source_lang="ru",
+        ),
+    ],
+)
+def placeholder_mismatch(context: RuleContext) -> Iterator[Hit]:
+    source_text = context.article.source
+    if not source_text:
+        return
+    wanted: dict[str, int] = {}
+    for match in _PLACEHOLDER.finditer(source_text):
+        wanted[match.group()] = wanted.get(match.group(), 0) + 1
+    seen: dict[str, int] = {}
+    added: list[int] = []
+    for match in _PLACEHOLDER.finditer(context.text):
+        token = match.group()
+        seen[token] = seen.get(token, 0) + 1
+        if seen[token] > wanted.get(token, 0):
+            added.append(match.start())
+            yield Hit(match.start(), match.end())
+    lost = {token for token, count in wanted.items() if seen.get(token, 0) < count}
+    if not lost:
+        return
+    for pair in pairs(context):
+        span = pair.span
+        if span is None or any(span[0] <= offset < span[1] for offset in added):
+            continue  # an altered placeholder is reported once, where it stands
+        in_source = [t for s in pair.source for t in _PLACEHOLDER.findall(s.text) if t in lost]
+        if in_source and not any(t in s.text for s in pair.window for t in in_source):
+            yield Hit(*span, None, f"The source's '{in_source[0]}' is missing in this sentence")
+            lost -= set(in_source)

@@ -329,3 +329,46 @@ def calibrate(
         click.echo(
             f"thresholds written to {target}: " + ", ".join(f"{k} = {v:g}" for k, v in written.items())
         )
+
+
+@main.command()
+@click.argument("reports_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--by",
+    default="vendor",
+    show_default=True,
+    help="Group by this article field (vendor, source_lang, ...), 'month' (from the date) or 'feed'.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for audit.csv, audit.xlsx, audit.html [default: REPORTS_DIR].",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    help="csv, xlsx, html; repeatable or comma-separated [default: all three].",
+)
+@click.option(
+    "--bootstrap", type=click.IntRange(min=10), default=1000, show_default=True, help="Bootstrap resamples."
+)
+@_clean_errors
+def audit(reports_dir: Path, by: str, output: Path | None, formats: tuple[str, ...], bootstrap: int) -> None:
+    """Compare vendors (or any group) over the JSON reports in REPORTS_DIR."""
+    from mtqa import audit as auditing
+
+    chosen = (
+        tuple(f.strip() for value in formats for f in value.split(",") if f.strip()) or auditing.AUDIT_FORMATS
+    )
+    unknown = sorted(set(chosen) - set(auditing.AUDIT_FORMATS))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown format {unknown[0]!r} (choose from {', '.join(auditing.AUDIT_FORMATS)})",
+            param_hint="--format",
+        )
+    result = auditing.audit(reports_dir, by, samples=bootstrap)
+    click.echo(auditing.console_table(result))
+    for path in auditing.write_audit(result, output or reports_dir, chosen):
+        click.echo(f"wrote {path}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -129,6 +130,7 @@ PESKOV = build_report(
         url="https://example.org/peskow",
         date="2024-05-01",
         vendor="Google",
+        source="Песков:  переговоры\nконструктивны.",
         source_lang="ru",
     ),
     PESKOV_FINDINGS,
@@ -169,6 +171,8 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
         "vendor": "Google",
         "source_lang": "ru",
         "encoding": "utf-8",
+        # white space folded before hashing, so a re-wrapped source pairs with the original
+        "source_sha256": hashlib.sha256("Песков: переговоры конструктивны.".encode()).hexdigest(),
     },
     "words": 24,
     "segment_count": 3,
@@ -290,6 +294,8 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
     ],
     "scores": [{"metric": "chrf", "value": 55.0, "signature": BTR_SIGNATURE}],
     "notes": ["back-translation: 1 segment from cache"],
+    "text": TEXT,
+    "reference": None,
 }
 
 

@@ -6,6 +6,7 @@ diff line by line. Nothing run-specific but the mtqa version goes in, for the sa
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ def report_document(report: ArticleReport, mtqa_version: str) -> dict[str, Any]:
             "vendor": article.vendor,
             "source_lang": article.source_lang,
             "encoding": article.encoding,
+            "source_sha256": text_digest(article.source),
         },
         "words": report.words,
         "segment_count": len(report.segments),
@@ -74,7 +76,16 @@ def report_document(report: ArticleReport, mtqa_version: str) -> dict[str, Any]:
         ],
         "scores": [_score(score) for score in article_scores(report)],
         "notes": list(report.notes),
+        "text": article.text,
+        "reference": article.reference,
     }
+
+
+def text_digest(text: str | None) -> str | None:
+    """SHA-256 of a text with its white space folded: the key that pairs translations of one source."""
+    if not text or not text.strip():
+        return None
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _score(score: Score) -> dict[str, Any]:

@@ -45,6 +45,19 @@ def artefact_score(severities: list[Severity] | tuple[Severity, ...], words: int
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A segment of a bilingual file (XLIFF trans-unit, TMX tu): its id and where it lies in both texts."""
+
+    id: str
+    start: int
+    end: int
+    """Half-open offsets of the unit's German in the article text."""
+    source_start: int
+    source_end: int
+    """Half-open offsets of the unit's source in the article's source text."""
+
+
+@dataclass(frozen=True)
 class Article:
     """One article as read from its input; ``text`` is the body exactly as decoded.
 
@@ -64,6 +77,8 @@ class Article:
     source_lang: str | None = None
     reference: str | None = None
     encoding: str = "utf-8"
+    units: tuple[Unit, ...] = ()
+    """The segments of a bilingual file, in order; empty for plain text and feeds."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,8 @@ class Finding:
     message: str
     why: str
     suggestion: str | None = None
+    unit: str | None = None
+    """The id of the bilingual-file segment the finding lies in (XLIFF, TMX), so a CAT tool can find it."""
 
     @property
     def family(self) -> str:

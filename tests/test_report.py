@@ -207,6 +207,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "message": "space before hyphen",
             "why": "TYP001 why",
             "suggestion": "Kreml-Sprecher",
+            "unit": None,
         },
         {
             "code": "NAM002",
@@ -222,6 +223,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "message": "name spelt „Dmitrij“",
             "why": "NAM002 why",
             "suggestion": "Dmitri",
+            "unit": None,
         },
         {
             "code": "TYP010",
@@ -237,6 +239,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "message": "straight quotes",
             "why": "TYP010 why",
             "suggestion": "„konstruktiv“",
+            "unit": None,
         },
         {
             "code": "GRM003",
@@ -252,6 +255,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "message": "infinitive without zu",
             "why": "GRM003 why",
             "suggestion": None,
+            "unit": None,
         },
         {
             "code": "BPL001",
@@ -267,6 +271,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "message": "site boilerplate",
             "why": "BPL001 why",
             "suggestion": "",
+            "unit": None,
         },
     ],
     "segments": [

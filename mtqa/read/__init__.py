@@ -1,4 +1,4 @@
-"""Input readers: plain-text files, folders, JSONL and CSV feeds, and standard input.
+"""Input readers: plain-text files, folders, JSONL and CSV feeds, XLIFF and TMX files, and standard input.
 
 ``check_paths`` is the only part that raises (for a command line naming something that is not
 there); ``read_inputs`` turns every unusable file, line or row into an ``ArticleFailure`` and goes on,
@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
+from mtqa.read.bilingual import read_bilingual
 from mtqa.read.csvfeed import read_csv
 from mtqa.read.discover import Input, Kind, check_paths, expand
 from mtqa.read.encoding import bom_codec
@@ -53,6 +54,8 @@ def _read(entry: Input, stdin: BinaryIO | None) -> Iterator[Article | ArticleFai
         return _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
     if entry.kind is Kind.TEXT:
         return read_text_file(entry.path)
+    if entry.kind is Kind.BILINGUAL:
+        return read_bilingual(entry.path)
     return _read_feed(entry)
 
 

@@ -26,10 +26,19 @@ class Kind(enum.Enum):
     TEXT = "text"
     JSONL = "jsonl"
     CSV = "csv"
+    BILINGUAL = "bilingual"
+    """XLIFF or TMX: source and German segment by segment."""
     STDIN = "stdin"
 
 
-FEED_EXTENSIONS = {".jsonl": Kind.JSONL, ".ndjson": Kind.JSONL, ".csv": Kind.CSV}
+FEED_EXTENSIONS = {
+    ".jsonl": Kind.JSONL,
+    ".ndjson": Kind.JSONL,
+    ".csv": Kind.CSV,
+    ".xlf": Kind.BILINGUAL,
+    ".xliff": Kind.BILINGUAL,
+    ".tmx": Kind.BILINGUAL,
+}
 ARTICLE_EXTENSION = ".txt"
 """In a folder only ``*.txt`` files are plain-text articles; a file named on the command line may have any."""
 

@@ -59,6 +59,7 @@ def report_document(report: ArticleReport, mtqa_version: str) -> dict[str, Any]:
                 "message": located.finding.message,
                 "why": located.finding.why,
                 "suggestion": located.finding.suggestion,
+                "unit": located.finding.unit,
             }
             for located in locate(report)
         ],

@@ -7,10 +7,11 @@ into ``Finding``s, so every rule reports the same way.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
 from mtqa.model import Article, Finding, Segment, Severity
@@ -170,10 +171,20 @@ class Rule:
 
     def run(self, context: RuleContext) -> list[Finding]:
         text = context.text
-        return [
+        units = context.article.units
+        findings = [
             self.finding(hit.start, hit.end, text[hit.start : hit.end], hit.suggestion, hit.message)
             for hit in self.check(context)
         ]
+        if units:
+            starts = [unit.start for unit in units]
+            findings = [
+                replace(f, unit=units[index].id)
+                if (index := bisect.bisect_right(starts, f.start) - 1) >= 0
+                else f
+                for f in findings
+            ]
+        return findings
 
     def finding(
         self,

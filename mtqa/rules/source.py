@@ -226,6 +226,8 @@ def _align(context: RuleContext) -> tuple[Pair, ...]:
     source = tuple(sentences(source_text))
     if not target or not source:
         return ()
+    if context.article.units:
+        return _unit_pairs(context, target, source)
     lang = _lang(context.article.source_lang)
     target_values = [frozenset(a.value for a in amounts(s.text, TARGET_LANG)) for s in target]
     source_values = [frozenset(a.value for a in amounts(s.text, lang)) for s in source]
@@ -251,6 +253,23 @@ def _align(context: RuleContext) -> tuple[Pair, ...]:
 def _target_values(segments: Sequence[Segment]) -> list[float]:
     """German amounts, read the German way and the English way: LOC reports an English format, not SRC."""
     return [a.value for lang in (TARGET_LANG, "en") for _, a in _amounts_of(segments, lang)]
+
+
+def _unit_pairs(
+    context: RuleContext, target: Sequence[Segment], source: Sequence[Segment]
+) -> tuple[Pair, ...]:
+    """A bilingual file is aligned already: each unit's German faces that unit's source."""
+    grouped = [
+        (
+            tuple(s for s in target if unit.start <= s.start < unit.end),
+            tuple(s for s in source if unit.source_start <= s.start < unit.source_end),
+        )
+        for unit in context.article.units
+    ]
+    return tuple(
+        Pair(german, original, tuple(s for g, _ in grouped[max(0, i - 1) : i + 2] for s in g))
+        for i, (german, original) in enumerate(grouped)
+    )
 
 
 def _amounts_of(segments: Sequence[Segment], lang: str) -> list[tuple[Segment, Amount]]:

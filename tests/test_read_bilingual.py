@@ -1,0 +1,143 @@
+"""XLIFF 1.2, XLIFF 2.0 and TMX inputs: one article per file, segment ids kept, hostile XML refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mtqa.cli import main
+from mtqa.model import Article, ArticleFailure
+from mtqa.read import read_inputs
+
+XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="peskov.txt" source-language="ru" target-language="de" datatype="plaintext">
+    <body>
+      <trans-unit id="s1"><source>Песков заявил, что переговоры прошли конструктивно.</source>
+        <target>Peskow sagte, die Gespräche seien konstruktiv verlaufen.</target></trans-unit>
+      <trans-unit id="s2"><source>Встреча пройдёт <g id="b">5 апреля</g>.</source>
+        <target>Das Treffen findet am <g id="b">4. April</g> statt.</target></trans-unit>
+    </body>
+  </file>
+  <file original="kiew.txt" source-language="ru" target-language="de" datatype="plaintext">
+    <body>
+      <trans-unit id="k1"><source>Киев получил 1,5 млн евро.</source>
+        <target>Kiew erhielt 15 Millionen Euro.</target></trans-unit>
+      <trans-unit id="k2"><source>Ждём новостей.</source>
+        <target>Wir warten auf Neuigkeiten .</target></trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+XLIFF20 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="ru" trgLang="de">
+  <file id="f1" original="treffen.txt">
+    <unit id="u1"><segment id="1"><source>Встреча пройдёт 5 апреля.</source>
+      <target>Das Treffen findet am 4. April statt.</target></segment></unit>
+    <unit id="u2"><segment><source>Это важно.</source><target>Das ist wichtig.</target></segment></unit>
+  </file>
+</xliff>
+"""
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t"
+  adminlang="en" srclang="uk" datatype="plaintext"/>
+<body>
+<tu tuid="t1"><tuv xml:lang="uk"><seg>Зеленський заявив про 12 нових шкіл.</seg></tuv>
+  <tuv xml:lang="de-DE"><seg>Selenskyj kündigte 21 neue Schulen an.</seg></tuv></tu>
+<tu tuid="t2"><tuv xml:lang="de-DE"><seg>Das ist gut.</seg></tuv>
+  <tuv xml:lang="uk"><seg>Це добре.</seg></tuv></tu>
+</body></tmx>
+"""
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="ru"
+ target-language="de" datatype="plaintext"><body><trans-unit id="1"><source>&lol3;</source>
+<target>&lol3;</target></trans-unit></body></file></xliff>
+"""
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="ru"
+ target-language="de" datatype="plaintext"><body><trans-unit id="1"><source>&xxe;</source>
+<target>&xxe;</target></trans-unit></body></file></xliff>
+"""
+
+
+def _read(tmp_path: Path, name: str, content: str) -> list[Article | ArticleFailure]:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return list(read_inputs([str(path)]))
+
+
+def test_xliff12_gives_one_article_per_file_with_its_source_and_segment_ids(tmp_path: Path) -> None:
+    first, second = _read(tmp_path, "vendor.xlf", XLIFF12)
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert (first.id, second.id) == ("vendor-peskov", "vendor-kiew")
+    assert first.origin.endswith("vendor.xlf#peskov.txt")
+    assert first.source_lang == "ru"
+    assert first.text == (
+        "Peskow sagte, die Gespräche seien konstruktiv verlaufen.\n\nDas Treffen findet am 4. April statt."
+    )
+    assert [u.id for u in first.units] == ["s1", "s2"]
+    for unit in first.units:
+        assert first.source is not None
+        assert first.text[unit.start : unit.end].strip() and first.source[unit.source_start : unit.source_end]
+    assert first.source is not None and first.source.endswith("Встреча пройдёт 5 апреля.")
+
+
+def test_xliff20_and_tmx(tmp_path: Path) -> None:
+    (article,) = _read(tmp_path, "treffen.xliff", XLIFF20)
+    assert isinstance(article, Article)
+    assert [u.id for u in article.units] == ["u1/1", "u2"] and article.source_lang == "ru"
+    (memory,) = _read(tmp_path, "schulen.tmx", TMX)
+    assert isinstance(memory, Article)
+    assert memory.source_lang == "uk" and [u.id for u in memory.units] == ["t1", "t2"]
+    assert memory.text == "Selenskyj kündigte 21 neue Schulen an.\n\nDas ist gut."
+    assert memory.source == "Зеленський заявив про 12 нових шкіл.\n\nЦе добре."
+
+
+@pytest.mark.parametrize(("content", "reason"), [(BOMB, "declares entities"), (XXE, "declares entities")])
+def test_hostile_xml_is_refused_per_file_and_the_run_goes_on(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    (tmp_path / "evil.xlf").write_text(content, encoding="utf-8")
+    (tmp_path / "good.xlf").write_text(XLIFF12, encoding="utf-8")
+    items = list(read_inputs([str(tmp_path)]))
+    failures = [i for i in items if isinstance(i, ArticleFailure)]
+    assert [(f.id, reason in f.reason) for f in failures] == [("evil", True)]
+    assert "passwd" not in failures[0].reason and "root:" not in failures[0].reason
+    assert sum(isinstance(i, Article) for i in items) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("<xliff", "not well-formed XML"),
+        ("<html><body/></html>", "not XLIFF or TMX"),
+        ('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"/>', "no translated segments"),
+    ],
+)
+def test_unusable_bilingual_files_fail_with_a_reason(tmp_path: Path, content: str, reason: str) -> None:
+    (failure,) = _read(tmp_path, "x.xlf", content)
+    assert isinstance(failure, ArticleFailure) and reason in failure.reason
+
+
+def test_findings_name_their_segment_and_source_checks_run(tmp_path: Path) -> None:
+    path = tmp_path / "vendor.xlf"
+    path.write_text(XLIFF12, encoding="utf-8")
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(main, ["check", str(path), "-o", str(out), "--no-backtranslate"])
+    assert result.exit_code == 1, result.output
+    kiew = json.loads((out / "vendor-kiew.json").read_text(encoding="utf-8"))
+    found = {(f["code"], f["unit"], f["match"]) for f in kiew["findings"]}
+    assert ("SRC001", "k1", "15 Millionen") in found
+    assert ("TYP002", "k2", "Neuigkeiten .") in found
+    peskov = json.loads((out / "vendor-peskov.json").read_text(encoding="utf-8"))
+    assert [(f["code"], f["unit"], f["suggestion"]) for f in peskov["findings"]] == [
+        ("SRC003", "s2", "5. April")
+    ]
+    # the Russian source is not German text with Cyrillic in it: no UNT finding
+    assert not any(f["code"].startswith("UNT") for f in kiew["findings"] + peskov["findings"])

@@ -103,6 +103,12 @@ def main() -> None:
     help="Extra allow list (same columns as references/allow.tsv).",
 )
 @click.option(
+    "--glossary",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Termbase whose terms translations must use (TSV/CSV with source, german columns, or TBX).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -144,6 +150,7 @@ def check(
     calques: tuple[str, ...],
     boilerplate: tuple[str, ...],
     allow: tuple[str, ...],
+    glossary: tuple[str, ...],
     config_path: Path | None,
     backtranslate: bool | None,
     require_scores: bool | None,
@@ -181,6 +188,7 @@ def check(
                 ("calques", calques),
                 ("boilerplate", boilerplate),
                 ("allow", allow),
+                ("glossary", glossary),
             )
             if files
         },

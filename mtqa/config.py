@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.errors import ConfigError
+from mtqa.glossary import load_glossary
 from mtqa.model import Severity
 from mtqa.rules.registry import RuleOptions
 
@@ -150,7 +151,7 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
         lists = table["lists"]
         if not isinstance(lists, dict):
             raise ConfigError("lists: expected a table of names/calques/boilerplate/allow = [files]")
-        unknown_lists = sorted(set(lists) - {"names", "calques", "boilerplate", "allow"})
+        unknown_lists = sorted(set(lists) - {"names", "calques", "boilerplate", "allow", "glossary"})
         if unknown_lists:
             raise ConfigError(f"lists: unknown list(s): {', '.join(unknown_lists)}")
         rules = replace(
@@ -158,8 +159,12 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
             **{
                 name: getattr(rules, name) + _relative(_strings(files, f"lists.{name}"), base)
                 for name, files in lists.items()
+                if name != "glossary"
             },
         )
+        if "glossary" in lists:
+            files = _relative(_strings(lists["glossary"], "lists.glossary"), base)
+            rules = replace(rules, glossary=rules.glossary + load_glossary(files))
     changes["rules"] = rules
     if "backtranslation" in table:
         changes["backtranslation"] = _apply_backtranslation(

@@ -16,9 +16,9 @@ GOOD = [(r, e) for r in TEXT_RULES for e in r.examples if not e.is_bad]
 
 
 def _run(rule: Rule, text: str, example: Example) -> list[tuple[int, int, str | None]]:
-    """Run ``rule`` on ``text`` with the example's source text, if it has one."""
+    """Run ``rule`` on ``text`` with the example's source text and options, if it has them."""
     checked = replace(article(text), source=example.source, source_lang=example.source_lang)
-    return [(f.start, f.end, f.suggestion) for f in rule.run(RuleContext.of(checked))]
+    return [(f.start, f.end, f.suggestion) for f in rule.run(RuleContext.of(checked, example.options))]
 
 
 def test_there_are_rules() -> None:

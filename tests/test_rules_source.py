@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from mtqa.cli import main
+from mtqa.config import load_settings
+from mtqa.glossary import GlossaryTerm
 from mtqa.rules.registry import RuleContext, get_rule
 from mtqa.rules.source import amounts
 from tests.conftest import article
@@ -146,3 +152,76 @@ def test_a_long_article_against_a_long_source_stays_fast() -> None:
     started = time.perf_counter()
     assert _findings("SRC001", text, source) == []
     assert time.perf_counter() - started < 10
+
+
+TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="ru"><text><body>
+<termEntry id="t1"><langSet xml:lang="ru"><tig><term>переговоры</term></tig></langSet>
+<langSet xml:lang="de"><tig><term>Verhandlungen</term></tig></langSet></termEntry>
+</body></text></martif>
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("terms.tsv", "source\tgerman\tsource_lang\tnote\nпереговоры\tVerhandlungen\tru\t\n"),
+        ("terms.csv", "source,german\nпереговоры,Verhandlungen\n"),
+        ("terms.tbx", TBX),
+    ],
+)
+def test_a_glossary_in_each_format_is_enforced(tmp_path: Path, name: str, content: str) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {
+            "id": "bad",
+            "text": "Die Gespräche dauern an.",
+            "source": "Переговоры продолжаются.",
+            "source_lang": "ru",
+        },
+        {
+            "id": "ok",
+            "text": "Die Verhandlungen dauern an.",
+            "source": "Переговоры продолжаются.",
+            "source_lang": "ru",
+        },
+    ]
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    args = ["check", str(feed), "--no-reports", "--no-backtranslate", "--select", "SRC007"]
+    result = CliRunner().invoke(main, [*args, "--glossary", str(tmp_path / name)])
+    assert result.exit_code == 1, result.output
+    assert "bad" in result.stdout and "Verhandlungen" in result.stdout and ":ok" not in result.stdout
+    assert "#ok" not in result.stdout
+
+
+def test_a_glossary_named_in_the_config_is_read_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "house").mkdir()
+    (tmp_path / "house" / "terms.csv").write_text(
+        "source,german\nпереговоры,Verhandlungen\n", encoding="utf-8"
+    )
+    (tmp_path / "mtqa.toml").write_text('[lists]\nglossary = ["house/terms.csv"]\n', encoding="utf-8")
+    settings = load_settings(tmp_path / "mtqa.toml")
+    assert settings.rules.glossary == (GlossaryTerm("переговоры", "Verhandlungen", ""),)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("bad.csv", "term,translation\na,b\n", "needs the columns source and german"),
+        (
+            "bomb.tbx",
+            '<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]><martif>&a;</martif>',
+            "declares entities",
+        ),
+        ("broken.tsv", "source\tgerman\n", "columns"),
+    ],
+)
+def test_a_broken_glossary_is_one_clear_error_before_the_run(
+    tmp_path: Path, name: str, content: str, reason: str
+) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Alles gut.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "a.txt"), "--glossary", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert reason in result.stderr and result.stderr.count("\n") == 1

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
+from mtqa.glossary import GlossaryTerm
 from mtqa.model import Article, Finding, Segment, Severity
 from mtqa.segment import Paragraph, paragraphs, sentences
 
@@ -61,6 +62,8 @@ class Example:
     source: str | None = None
     """The source text the example's German was translated from (for source-aware rules)."""
     source_lang: str | None = None
+    options: RuleOptions | None = None
+    """Options the example needs (e.g. a glossary); ``None`` = the defaults."""
 
     @property
     def plain(self) -> str:
@@ -84,13 +87,24 @@ class Example:
 
 
 def bad(
-    text: str, fix: str | None = None, *, source: str | None = None, source_lang: str | None = None
+    text: str,
+    fix: str | None = None,
+    *,
+    source: str | None = None,
+    source_lang: str | None = None,
+    options: RuleOptions | None = None,
 ) -> Example:
-    return Example(text, fix, True, source, source_lang)
+    return Example(text, fix, True, source, source_lang, options)
 
 
-def good(text: str, *, source: str | None = None, source_lang: str | None = None) -> Example:
-    return Example(text, None, False, source, source_lang)
+def good(
+    text: str,
+    *,
+    source: str | None = None,
+    source_lang: str | None = None,
+    options: RuleOptions | None = None,
+) -> Example:
+    return Example(text, None, False, source, source_lang, options)
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,8 @@ class RuleOptions:
     boilerplate: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     """Words and phrases never flagged (house style, brand names)."""
+    glossary: tuple[GlossaryTerm, ...] = ()
+    """Terms a translation must use where their source term occurs (read when the settings load)."""
 
 
 @dataclass(frozen=True)

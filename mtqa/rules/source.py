@@ -17,9 +17,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from mtqa.backtranslate.align import Bead, align
+from mtqa.glossary import GlossaryTerm
 from mtqa.model import Segment, Severity
 from mtqa.references import load_table
-from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
+from mtqa.rules.registry import Hit, RuleContext, RuleOptions, bad, good, rule
 from mtqa.segment import sentences
 
 TARGET_LANG = "de"
@@ -550,3 +551,70 @@ def placeholder_mismatch(context: RuleContext) -> Iterator[Hit]:
         if in_source and not any(t in s.text for s in pair.window for t in in_source):
             yield Hit(*span, None, f"The source's '{in_source[0]}' is missing in this sentence")
             lost -= set(in_source)
+
+
+_EXAMPLE_GLOSSARY = RuleOptions(glossary=(GlossaryTerm("переговоры", "Verhandlungen", "ru"),))
+
+
+@rule(
+    "SRC007",
+    "glossary-term-not-used",
+    Severity.MAJOR,
+    "The glossary's term '{suggestion}' is missing in this sentence",
+    "A client's or newsroom's termbase fixes how recurring terms are translated; a translation that "
+    "ignores it reads inconsistently with everything else the client publishes.",
+    examples=[
+        bad(
+            "[[Die Gespräche dauern an.]]",
+            fix="Verhandlungen",
+            source="Переговоры продолжаются.",
+            source_lang="ru",
+            options=_EXAMPLE_GLOSSARY,
+        ),
+        good(
+            "Die Verhandlungen dauern an.",
+            source="Переговоры продолжаются.",
+            source_lang="ru",
+            options=_EXAMPLE_GLOSSARY,
+        ),
+        good(
+            "Die Gespräche dauern an.",
+            source="Переговоры продолжаются.",
+            source_lang="uk",
+            options=_EXAMPLE_GLOSSARY,
+        ),
+    ],
+)
+def glossary_term_not_used(context: RuleContext) -> Iterator[Hit]:
+    terms = _compiled(context.options.glossary)
+    if not terms or not context.article.source:
+        return
+    lang = _lang(context.article.source_lang)
+    for pair in pairs(context):
+        span = pair.span
+        if span is None or not pair.source:
+            continue
+        source = " ".join(s.text for s in pair.source)
+        window = " ".join(s.text for s in pair.window)
+        for term, source_pattern, german_pattern in terms:
+            if term.source_lang and term.source_lang != lang:
+                continue
+            if source_pattern.search(source) and not german_pattern.search(window):
+                yield Hit(
+                    *span,
+                    term.german,
+                    f"The source says '{term.source}': the glossary's term '{term.german}' is missing here",
+                )
+                break
+
+
+def _term_pattern(term: str, ending: int) -> re.Pattern[str]:
+    words = [re.escape(word) + rf"\w{{0,{ending}}}" for word in term.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(
+    glossary: tuple[GlossaryTerm, ...],
+) -> tuple[tuple[GlossaryTerm, re.Pattern[str], re.Pattern[str]], ...]:
+    return tuple((t, _term_pattern(t.source, 4), _term_pattern(t.german, 3)) for t in glossary)

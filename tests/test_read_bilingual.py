@@ -141,3 +141,62 @@ def test_findings_name_their_segment_and_source_checks_run(tmp_path: Path) -> No
     ]
     # the Russian source is not German text with Cyrillic in it: no UNT finding
     assert not any(f["code"].startswith("UNT") for f in kiew["findings"] + peskov["findings"])
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+KIEW_RU = "Киев получил 1,5 млн евро."
+KIEW_REF = "Kiew erhielt 1,5 Mio. Euro."
+
+
+def test_an_xlsx_segment_table_groups_rows_by_document_and_vendor(tmp_path: Path) -> None:
+    path = tmp_path / "vendors.xlsx"
+    _workbook(
+        path,
+        [
+            ["Document", "Segment", "Source", "Target", "Reference", "Vendor", "Source_lang"],
+            ["kiew", "1", KIEW_RU, "Kiew erhielt 15 Millionen Euro.", KIEW_REF, "A", "ru"],
+            ["kiew", "2", "Ждём.", "Wir warten.", "Wir warten.", "A", "ru"],
+            ["kiew", "1", KIEW_RU, "Kiew erhielt 1,5 Millionen Euro.", KIEW_REF, "B", "ru"],
+            ["kiew", "2", "Ждём.", "Wir warten.", None, "B", "ru"],
+            ["kiew", "3", "Всё.", None, None, "B", "ru"],
+        ],
+    )  # fmt: skip
+    first, second = read_inputs([str(path)])
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert (first.id, first.vendor, second.id, second.vendor) == ("kiew-A", "A", "kiew-B", "B")
+    assert [u.id for u in first.units] == ["1", "2"] and [u.id for u in second.units] == ["1", "2"]
+    assert first.reference == "Kiew erhielt 1,5 Mio. Euro.\n\nWir warten."
+    assert second.reference is None  # a reference for only some segments would skew corpus scores
+    assert first.source_lang == "ru" and first.origin.endswith("vendors.xlsx#kiew#A")
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ([["text", "vendor"], ["Hallo", "A"]], "needs a header row with a 'target' column"),
+        ([["target"], [None]], "no row has a target"),
+    ],
+)
+def test_unusable_xlsx_tables_fail_with_a_reason(
+    tmp_path: Path, rows: list[list[object]], reason: str
+) -> None:
+    path = tmp_path / "t.xlsx"
+    _workbook(path, rows)
+    (failure,) = read_inputs([str(path)])
+    assert isinstance(failure, ArticleFailure) and reason in failure.reason
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_fails_alone(tmp_path: Path) -> None:
+    (tmp_path / "t.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (failure,) = read_inputs([str(tmp_path / "t.xlsx")])
+    assert isinstance(failure, ArticleFailure) and "not a readable XLSX workbook" in failure.reason

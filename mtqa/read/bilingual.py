@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mtqa.errors import InputError
@@ -21,7 +21,7 @@ from mtqa.read.encoding import normalise_newlines
 from mtqa.read.ids import safe_id
 from mtqa.read.text import cannot_read
 
-BILINGUAL_EXTENSIONS = (".xlf", ".xliff", ".tmx")
+BILINGUAL_EXTENSIONS = (".xlf", ".xliff", ".tmx", ".xlsx")
 MAX_XML_BYTES = 64 * 1024 * 1024
 """A bilingual file larger than this is refused with a reason rather than parsed into memory."""
 UNIT_SEPARATOR = "\n\n"
@@ -56,7 +56,10 @@ def check_xml(data: bytes) -> Any:
 
 
 def read_bilingual(path: str) -> Iterator[Article | ArticleFailure]:
-    """The articles of one XLIFF or TMX file; a file that cannot be used is one failure with its reason."""
+    """The articles of one XLIFF, TMX or XLSX file; an unusable file is one failure with its reason."""
+    if path.lower().endswith(".xlsx"):
+        yield from read_xlsx(path)
+        return
     stem = safe_id(os.path.splitext(os.path.basename(path))[0])
     try:
         if os.path.getsize(path) > MAX_XML_BYTES:
@@ -219,3 +222,77 @@ def _local(tag: Any) -> str:
 
 def _text(node: Any) -> str:
     return "".join(node.itertext()) if node is not None else ""
+
+
+# --- segment tables: one row per segment (XLSX here; CSV and JSONL feeds with a target column too) --------
+
+SEGMENT_COLUMNS = ("target", "source", "reference", "vendor", "segment", "document", "source_lang")
+"""The columns of a segment table: ``target`` is required; ``segment`` is the segment id (else the row
+number); ``document`` groups rows into articles (else the whole table is one article per vendor)."""
+
+
+def is_segment_table(columns: Sequence[str]) -> bool:
+    """A table with a ``target`` column and no ``text`` column holds segments, not whole articles."""
+    names = {c.strip().lower() for c in columns}
+    return "target" in names and "text" not in names
+
+
+def articles_from_rows(
+    rows: Iterator[tuple[int, dict[str, str]]], origin: str, stem: str
+) -> Iterator[Article | ArticleFailure]:
+    """Group segment rows (row number, cells by lowercase column) into articles by document and vendor."""
+    groups: dict[tuple[str, str], list[tuple[Segment, str, str | None]]] = {}
+    for number, row in rows:
+        target = (row.get("target") or "").strip()
+        if not target:
+            continue
+        key = ((row.get("document") or "").strip(), (row.get("vendor") or "").strip())
+        segment = Segment((row.get("segment") or "").strip() or str(number), row.get("source") or "", target)
+        groups.setdefault(key, []).append(
+            (segment, row.get("reference") or "", row.get("source_lang") or None)
+        )
+    if not groups:
+        yield ArticleFailure(stem, origin, "no row has a target (German) text")
+        return
+    for (document, vendor), members in groups.items():
+        parts = [p for p in (stem if len(groups) > 1 and not document else "", document, vendor) if p]
+        article_id = safe_id("-".join(parts) or stem)
+        label = "#".join(p for p in (document, vendor) if p)
+        article = _article(
+            article_id, f"{origin}#{label}" if label else origin, members[0][2], [m[0] for m in members]
+        )
+        references = [m[1].strip() for m in members]
+        yield replace(
+            article,
+            vendor=vendor or None,
+            reference=UNIT_SEPARATOR.join(references) if all(references) else None,
+        )
+
+
+def read_xlsx(path: str) -> Iterator[Article | ArticleFailure]:
+    """A segment table in the first sheet of an Excel workbook (openpyxl, read-only, values only)."""
+    stem = safe_id(os.path.splitext(os.path.basename(path))[0])
+    try:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        yield ArticleFailure(stem, path, cannot_read(error))
+        return
+    except Exception as exc:  # openpyxl's errors for a file that is not a workbook are of several types
+        yield ArticleFailure(stem, path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})")
+        return
+    try:
+        sheet = workbook.worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = [str(c or "").strip().lower() for c in next(values, ())]
+        if not is_segment_table(header):
+            yield ArticleFailure(stem, path, "the first sheet needs a header row with a 'target' column")
+            return
+        rows = (
+            (number, {header[i]: "" if v is None else str(v) for i, v in enumerate(cells) if i < len(header)})
+            for number, cells in enumerate(values, start=2)
+        )
+        yield from articles_from_rows(rows, path, stem)
+    finally:
+        workbook.close()

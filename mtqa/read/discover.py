@@ -27,7 +27,7 @@ class Kind(enum.Enum):
     JSONL = "jsonl"
     CSV = "csv"
     BILINGUAL = "bilingual"
-    """XLIFF or TMX: source and German segment by segment."""
+    """XLIFF, TMX or an XLSX segment table: source and German segment by segment."""
     STDIN = "stdin"
 
 
@@ -38,6 +38,7 @@ FEED_EXTENSIONS = {
     ".xlf": Kind.BILINGUAL,
     ".xliff": Kind.BILINGUAL,
     ".tmx": Kind.BILINGUAL,
+    ".xlsx": Kind.BILINGUAL,
 }
 ARTICLE_EXTENSION = ".txt"
 """In a folder only ``*.txt`` files are plain-text articles; a file named on the command line may have any."""

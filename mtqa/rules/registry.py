@@ -10,9 +10,9 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from mtqa.glossary import GlossaryTerm
 from mtqa.model import Article, Finding, Segment, Severity
@@ -45,8 +45,7 @@ FAMILIES = {
     "BTR": "back-translation scores",
 }
 
-T = TypeVar("T")
-
+_T = TypeVar("_T")
 _CODE = re.compile(r"[A-Z]{3}\d{3}\Z")
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 _MARKED = re.compile(r"\[\[(.+?)\]\]")
@@ -130,17 +129,18 @@ class RuleContext:
     paragraphs: tuple[Paragraph, ...]
     segments: tuple[Segment, ...]
     options: RuleOptions = field(default_factory=RuleOptions)
-    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """What several rules need about this article (an alignment, tags), computed once per article."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return cast(T, self._memo[key])
+    memo: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
+    """What several rules need about this article (sentence tags), computed once: see ``memoised``."""
 
     @property
     def text(self) -> str:
         return self.article.text
+
+    def memoised(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()`` the first time ``key`` is asked for on this article, the stored value after that."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(_T, self.memo[key])
 
     @classmethod
     def of(cls, article: Article, options: RuleOptions | None = None) -> RuleContext:

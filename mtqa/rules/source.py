@@ -216,7 +216,7 @@ def _format(value: float) -> str:
 
 def pairs(context: RuleContext) -> tuple[Pair, ...]:
     """The article's German segments aligned with its source sentences (computed once per article)."""
-    return context.memo("source-pairs", lambda: _align(context))
+    return context.memoised("source-pairs", lambda: _align(context))
 
 
 def _align(context: RuleContext) -> tuple[Pair, ...]:

@@ -1,0 +1,362 @@
+"""Apply the safe suggestions of an article's findings in one pass, so that they compose.
+
+Only rules declared ``safe`` (mechanical fixes that are always right: spacing, quote marks, a listed
+spelling, deleting listed page chrome) are applied. Each suggestion is first reduced to the few
+characters it really changes (a quote-style fix of a whole quotation changes two marks, not the
+sentence between them), so fixes that share a span but touch different characters all apply: the
+German quotation marks and the corrected name inside the quotation. Where two findings want to change
+the same characters differently, the lesser (lower severity, then shorter span) is dropped whole and
+reported; two findings never both apply there. Deleting a whole line of page chrome also removes
+the blank lines it leaves, keeping the paragraph break that surrounded it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import functools
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mtqa.errors import ReportError
+from mtqa.model import Article, ArticleFailure, Finding
+from mtqa.segment import LineIndex
+
+if TYPE_CHECKING:
+    from mtqa.config import Settings
+
+ALIGN_LIMIT = 4000
+"""Longest match plus suggestion reduced to its changed characters; a longer one is one whole edit."""
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the half-open ``[start, end)`` of the original text by ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+    def conflicts(self, other: Edit) -> bool:
+        """Whether applying both is ambiguous; identical edits merge and never conflict."""
+        if self == other:
+            return False
+        if self.start == self.end and other.start == other.end:
+            return self.start == other.start
+        if self.start == self.end:
+            return other.start < self.start < other.end
+        if other.start == other.end:
+            return self.start < other.start < self.end
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A safe finding that was not applied, and why (shown to the user, never silent)."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The corrected text of one article and what went into it."""
+
+    original: str
+    text: str
+    applied: tuple[Finding, ...]
+    skipped: tuple[Skipped, ...] = ()
+    unsafe: int = 0
+    """Findings with a suggestion that needs an editor (not applied)."""
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    @property
+    def added(self) -> int:
+        """Characters the applied suggestions add at most: the bound on how much longer the text gets."""
+        return sum(max(0, len(f.suggestion or "") - (f.end - f.start)) for f in self.applied)
+
+    def diff(self, name: str) -> str:
+        """A unified diff (``a/NAME`` to ``b/NAME``), empty when nothing changed."""
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True),
+            self.text.splitlines(keepends=True),
+            f"a/{name}",
+            f"b/{name}",
+        )
+        marker = "\n\\ No newline at end of file\n"
+        return "".join(line if line.endswith("\n") else line + marker for line in lines)
+
+
+@dataclass
+class _Candidate:
+    finding: Finding
+    edits: list[Edit] = field(default_factory=list)
+    junctions: list[tuple[int, int]] = field(default_factory=list)
+    """(original offset, blank lines to keep) where a whole line was deleted."""
+
+
+@functools.lru_cache(maxsize=1)
+def safe_codes() -> frozenset[str]:
+    """Codes of the rules whose suggestions ``mtqa fix`` applies."""
+    from mtqa.rules.registry import all_rules
+
+    return frozenset(rule.code for rule in all_rules() if rule.safe)
+
+
+def apply_fixes(text: str, findings: Iterable[Finding], safe: frozenset[str] | None = None) -> FixResult:
+    """``text`` with the safe suggestions among ``findings`` applied in one pass."""
+    safe = safe_codes() if safe is None else safe
+    candidates: list[_Candidate] = []
+    skipped: list[Skipped] = []
+    unsafe = 0
+    for finding in dict.fromkeys(findings):
+        if finding.suggestion is None:
+            continue
+        if finding.code not in safe:
+            unsafe += 1
+            continue
+        if text[finding.start : finding.end] != finding.match:
+            skipped.append(Skipped(finding, "its span no longer holds the match"))
+            continue
+        candidates.append(_candidate(text, finding))
+    accepted: list[_Candidate] = []
+    taken: list[Edit] = []
+    for candidate in sorted(candidates, key=_priority):
+        clash = next((c for c in accepted if _clash(candidate.edits, c.edits)), None)
+        if clash is not None:
+            other = clash.finding
+            skipped.append(Skipped(candidate.finding, f"overlaps {other.code} ({other.match!r}), which won"))
+            continue
+        accepted.append(candidate)
+        taken += candidate.edits
+    fixed = _apply(text, sorted(set(taken)), [j for c in accepted for j in c.junctions])
+    applied = tuple(sorted((c.finding for c in accepted), key=lambda f: (f.start, f.end, f.code)))
+    skipped.sort(key=lambda s: (s.finding.start, s.finding.end, s.finding.code))
+    return FixResult(text, fixed, applied, tuple(skipped), unsafe)
+
+
+def fix_article(article: Article, settings: Settings) -> FixResult:
+    """Check ``article`` with ``settings`` (allow list included) and apply its safe suggestions."""
+    from mtqa.pipeline import check_article
+    from mtqa.references import load_table
+
+    allowed = frozenset(load_table("allow", settings.rules.allow).column("phrase"))
+    _, findings = check_article(article, settings)
+    return apply_fixes(article.text, [f for f in findings if f.match not in allowed])
+
+
+def skipped_lines(result: FixResult, name: str) -> list[str]:
+    """``NAME:LINE:COL CODE not applied: reason`` for every safe finding that was left alone."""
+    index = LineIndex(result.original)
+    lines = []
+    for item in result.skipped:
+        line, column = index.line_col(item.finding.start)
+        lines.append(f"{name}:{line}:{column} {item.finding.code} not applied: {item.reason}")
+    return lines
+
+
+BACKUP_SUFFIX = ".orig"
+FIXED_SUFFIX = ".fixed.txt"
+
+
+def run_fix(paths: Sequence[str], settings: Settings, mode: str, echo: Callable[..., Any]) -> int:
+    """``mtqa fix``: ``mode`` is ``copy`` (``<output>/<id>.fixed.txt``), ``diff`` or ``in-place``.
+
+    Returns the exit code: 2 when an input could not be read or written, else with ``diff`` 1 when
+    some file would change, else 0.
+    """
+    from mtqa.read import check_paths, read_inputs
+    from mtqa.report.files import ensure_folder, report_path, write_text_atomic
+
+    check_paths(paths)
+    output = Path(settings.output)
+    failed = would_change = False
+    for item in read_inputs(paths):
+        if isinstance(item, ArticleFailure):
+            echo(f"{item.origin}: {item.reason}", err=True)
+            failed = True
+            continue
+        result = fix_article(item, settings)
+        name = item.origin
+        for line in skipped_lines(result, name):
+            echo(line, err=True)
+        if mode == "diff":
+            if result.changed:
+                echo(result.diff(name), nl=False)
+                would_change = True
+            continue
+        if mode == "in-place":
+            if not os.path.isfile(item.origin):
+                echo(f"{name}: not a plain file; use copies or --diff for feed articles", err=True)
+                failed = True
+                continue
+            target = Path(item.origin)
+            if result.changed:
+                try:
+                    write_in_place(target, result.text)
+                except ReportError as error:
+                    echo(f"mtqa: error: {error}", err=True)
+                    failed = True
+                    continue
+        else:
+            ensure_folder(output)
+            target = report_path(output, item.id, FIXED_SUFFIX)
+            write_text_atomic(target, result.text)
+        fixes = "1 fix" if len(result.applied) == 1 else f"{len(result.applied)} fixes"
+        echo(f"{name}: {fixes} applied, {result.unsafe} left for an editor -> {target}")
+    if failed:
+        return 2
+    return 1 if would_change else 0
+
+
+def write_in_place(path: Path, text: str) -> None:
+    """Rewrite ``path`` in its own encoding, byte-order mark and line ends, after copying it to ``.orig``.
+
+    An existing backup is never overwritten: it may be the only copy of the original.
+    """
+    backup = path.with_name(path.name + BACKUP_SUFFIX)
+    if backup.exists():
+        raise ReportError(f"{backup} exists; remove it before fixing {path} in place again")
+    from mtqa.read.encoding import decode_bytes
+
+    try:
+        raw = path.read_bytes()
+        encoding = decode_bytes(raw).encoding
+        bom = next((mark for mark in (codecs.BOM_UTF8,) if raw.startswith(mark)), b"")
+        newline = "\r\n" if b"\r\n" in raw else "\n"
+        data = bom + text.replace("\n", newline).encode(encoding)
+        shutil.copy2(path, backup)
+        temporary = path.with_name(f".{path.name}.mtqa-fix.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except (OSError, UnicodeError, LookupError) as error:
+        raise ReportError(f"{path}: cannot fix in place ({error})") from None
+
+
+def _priority(candidate: _Candidate) -> tuple[int, int, int, str]:
+    finding = candidate.finding
+    return -finding.severity, -(finding.end - finding.start), finding.start, finding.code
+
+
+def _clash(edits: Sequence[Edit], others: Sequence[Edit]) -> bool:
+    return any(edit.conflicts(other) for edit in edits for other in others)
+
+
+def _candidate(text: str, finding: Finding) -> _Candidate:
+    suggestion = finding.suggestion or ""
+    if not suggestion:
+        line = _whole_lines(text, finding.start, finding.end)
+        if line is not None:
+            start, end, keep = line
+            return _Candidate(finding, [Edit(start, end, "")], [(start, keep)])
+    return _Candidate(finding, _reduced(finding.start, text[finding.start : finding.end], suggestion))
+
+
+def _reduced(offset: int, old: str, new: str) -> list[Edit]:
+    """The edits that turn ``old`` (at ``offset``) into ``new``, only where characters differ."""
+    if len(old) + len(new) > ALIGN_LIMIT:
+        return [Edit(offset, offset + len(old), new)]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        Edit(offset + i1, offset + i2, new[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _whole_lines(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """For a span that is whole lines: the range to delete (with its line break) and blank lines to keep."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return None
+    keep = max(_blank_lines_before(text, line_start), _blank_lines_after(text, line_end))
+    return line_start, min(line_end + 1, len(text)), keep
+
+
+def _blank_lines_before(text: str, line_start: int) -> int:
+    count = 0
+    at = line_start - 1
+    while at > 0:
+        previous = text.rfind("\n", 0, at) + 1
+        if text[previous:at].strip():
+            break
+        count += 1
+        at = previous - 1
+    return count
+
+
+def _blank_lines_after(text: str, line_end: int) -> int:
+    count = 0
+    at = line_end + 1
+    while at < len(text):
+        following = text.find("\n", at)
+        following = len(text) if following < 0 else following
+        if text[at:following].strip() or following == len(text):
+            break
+        count += 1
+        at = following + 1
+    return count
+
+
+def _apply(text: str, edits: list[Edit], junctions: list[tuple[int, int]]) -> str:
+    """Apply sorted, non-conflicting edits; then tidy the blank lines where whole lines went."""
+    pieces: list[str] = []
+    at = 0
+    length = 0
+    keep_at: dict[int, int] = {}
+    deleted_lines = dict(junctions)
+    for edit in edits:
+        pieces.append(text[at : edit.start])
+        length += edit.start - at
+        if edit.start in deleted_lines and edit.replacement == "":
+            keep_at[length] = max(keep_at.get(length, 0), deleted_lines[edit.start])
+        pieces.append(edit.replacement)
+        length += len(edit.replacement)
+        at = max(at, edit.end)
+    pieces.append(text[at:])
+    fixed = "".join(pieces)
+    runs: dict[tuple[int, int], int] = {}
+    for position, keep in keep_at.items():
+        run = _blank_run(fixed, position)
+        runs[run] = max(runs.get(run, 0), keep)
+    for (start, end), keep in sorted(runs.items(), reverse=True):
+        at_end = not fixed[end:].strip()
+        fixed = _collapse(fixed, start, end, keep)
+        if at_end and not text.endswith("\n"):
+            fixed = fixed.rstrip("\r\n")
+    return fixed
+
+
+def _blank_run(text: str, position: int) -> tuple[int, int]:
+    """The blank lines around ``position`` (a line start): ``[start, end)`` from line start to line start."""
+    start = position
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if text[previous : start - 1].strip():
+            break
+        start = previous
+    end = position
+    while end < len(text):
+        following = text.find("\n", end)
+        if following < 0 or text[end:following].strip():
+            break
+        end = following + 1
+    return start, end
+
+
+def _collapse(text: str, start: int, end: int, keep: int) -> str:
+    """Keep ``keep`` of the blank lines in ``[start, end)``; none at the start or the end of the text."""
+    if start == 0:
+        return text[end:]
+    if not text[end:].strip():
+        return text[:start]
+    return text[:start] + "".join(text[start:end].splitlines(keepends=True)[:keep]) + text[end:]

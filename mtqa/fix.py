@@ -12,11 +12,13 @@ the blank lines it leaves, keeping the paragraph break that surrounded it.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import difflib
 import functools
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,16 +129,17 @@ def apply_fixes(text: str, findings: Iterable[Finding], safe: frozenset[str] | N
             continue
         candidates.append(_candidate(text, finding))
     accepted: list[_Candidate] = []
-    taken: list[Edit] = []
+    taken = _TakenEdits()
     for candidate in sorted(candidates, key=_priority):
-        clash = next((c for c in accepted if _clash(candidate.edits, c.edits)), None)
+        clash = taken.clash(candidate)
         if clash is not None:
             other = clash.finding
             skipped.append(Skipped(candidate.finding, f"overlaps {other.code} ({other.match!r}), which won"))
             continue
         accepted.append(candidate)
-        taken += candidate.edits
-    fixed = _apply(text, sorted(set(taken)), [j for c in accepted for j in c.junctions])
+        taken.add(candidate)
+    edits = sorted({edit for c in accepted for edit in c.edits})
+    fixed = _apply(text, edits, [j for c in accepted for j in c.junctions])
     applied = tuple(sorted((c.finding for c in accepted), key=lambda f: (f.start, f.end, f.code)))
     skipped.sort(key=lambda s: (s.finding.start, s.finding.end, s.finding.code))
     return FixResult(text, fixed, applied, tuple(skipped), unsafe)
@@ -245,8 +248,48 @@ def _priority(candidate: _Candidate) -> tuple[int, int, int, str]:
     return -finding.severity, -(finding.end - finding.start), finding.start, finding.code
 
 
-def _clash(edits: Sequence[Edit], others: Sequence[Edit]) -> bool:
-    return any(edit.conflicts(other) for edit in edits for other in others)
+def _clash(edit: Edit, other: Edit) -> bool:
+    """Whether two edits of different findings cannot both be made without mixing their intents.
+
+    Beyond overlapping ranges, an insertion at either end of the other's range is a clash (which
+    side it goes is a guess), and so is an identical edit: two fixes that agree on one character
+    but not on the rest of their span are two different fixes.
+    """
+    if edit == other or edit.conflicts(other):
+        return True
+    if edit.start == edit.end and other.start < other.end:
+        return edit.start in (other.start, other.end)
+    if other.start == other.end and edit.start < edit.end:
+        return other.start in (edit.start, edit.end)
+    return False
+
+
+class _TakenEdits:
+    """The accepted findings' edits by position, so a candidate is compared only with its neighbours."""
+
+    def __init__(self) -> None:
+        self._edits: list[tuple[int, int, int, str]] = []
+        """(start, end, owner, replacement), sorted; an owner indexes ``self._owners``."""
+        self._owners: list[_Candidate] = []
+
+    def clash(self, candidate: _Candidate) -> _Candidate | None:
+        for edit in candidate.edits:
+            at = bisect.bisect_right(self._edits, (edit.end, sys.maxsize, sys.maxsize, ""))
+            while at > 0:
+                at -= 1
+                start, end, owner, replacement = self._edits[at]
+                if end < edit.start:
+                    break
+                other = self._owners[owner]
+                if other.edits != candidate.edits and _clash(edit, Edit(start, end, replacement)):
+                    return other
+        return None
+
+    def add(self, candidate: _Candidate) -> None:
+        owner = len(self._owners)
+        self._owners.append(candidate)
+        for edit in candidate.edits:
+            bisect.insort(self._edits, (edit.start, edit.end, owner, edit.replacement))
 
 
 def _candidate(text: str, finding: Finding) -> _Candidate:

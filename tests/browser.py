@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +72,22 @@ class Page:
             self.send("Input.dispatchKeyEvent", type=kind, key="Tab", code="Tab", windowsVirtualKeyCode=9)
 
     def screenshot(self, path: Path, width: int, height: int) -> None:
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         data = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
     def events(self, method: str) -> list[dict[str, Any]]:
-        return [e["params"] for e in self.browser.events if e.get("method") == method and e.get("sessionId") == self.session]
+        return [
+            e["params"]
+            for e in self.browser.events
+            if e.get("method") == method and e.get("sessionId") == self.session
+        ]
 
 
 class Browser:
@@ -89,7 +99,9 @@ class Browser:
         self._buffer = b""
         self._next_id = 0
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session is not None:
@@ -163,10 +175,8 @@ def chromium(executable: str) -> Iterator[Browser]:
         try:
             yield browser
         finally:
-            try:
+            with suppress(AssertionError, OSError):
                 browser.send("Browser.close")
-            except (AssertionError, OSError):
-                pass
             commands.close()
             os.close(from_child_read)
             try:

@@ -23,18 +23,20 @@ INDEX_FILE = "index.html"
 HISTOGRAM_BINS = 10
 
 INDEX_STYLE = """
-.charts { display: flex; flex-wrap: wrap; gap: 2rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 2rem; margin-top: 1.5rem; }
 figure { margin: 0; }
 figcaption { font-size: 0.9rem; font-weight: bold; margin-bottom: 0.3rem; }
 svg text { font: 12px system-ui, sans-serif; fill: #1d1d1d; }
 .bar { fill: #0072b2; }
-.tools { margin: 0.5rem 0; font-size: 0.9rem; }
+.tools { margin: 0.5rem 0; font: 0.9rem system-ui, sans-serif; }
 .tools input { font: inherit; padding: 0.2rem 0.4rem; width: 20rem; max-width: 90vw; }
 th button { font: inherit; font-weight: bold; background: none; border: none; padding: 0; cursor: pointer;
             color: inherit; text-align: inherit; }
 th[aria-sort="ascending"] button::after { content: " ▲"; }
 th[aria-sort="descending"] button::after { content: " ▼"; }
 td.zero { color: #999; }
+#articles th, #articles td[data-v] { white-space: nowrap; }
+#articles td:first-child { white-space: normal; }
 tr.failure td { background: #fff4ec; }
 """
 

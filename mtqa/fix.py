@@ -31,8 +31,11 @@ from mtqa.segment import LineIndex
 if TYPE_CHECKING:
     from mtqa.config import Settings
 
-ALIGN_LIMIT = 4000
-"""Longest match plus suggestion reduced to its changed characters; a longer one is one whole edit."""
+ALIGN_LIMIT = 400
+"""Longest match plus suggestion aligned character by character (quadratic at worst, so bounded).
+
+A suggestion of the match's length (a quote style, a name spelling) is compared position by position
+at any length; a longer one of another length keeps only its common start and end."""
 
 
 @dataclass(frozen=True, order=True)
@@ -304,14 +307,41 @@ def _candidate(text: str, finding: Finding) -> _Candidate:
 
 def _reduced(offset: int, old: str, new: str) -> list[Edit]:
     """The edits that turn ``old`` (at ``offset``) into ``new``, only where characters differ."""
+    if len(old) == len(new):
+        return _positionwise(offset, old, new)
     if len(old) + len(new) > ALIGN_LIMIT:
-        return [Edit(offset, offset + len(old), new)]
+        head = _common_start(old, new)
+        tail = _common_start(old[head:][::-1], new[head:][::-1])
+        return [Edit(offset + head, offset + len(old) - tail, new[head : len(new) - tail])]
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return [
         Edit(offset + i1, offset + i2, new[j1:j2])
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
+
+
+def _common_start(left: str, right: str) -> int:
+    """How many leading characters two strings share."""
+    for at, (a, b) in enumerate(zip(left, right, strict=False)):
+        if a != b:
+            return at
+    return min(len(left), len(right))
+
+
+def _positionwise(offset: int, old: str, new: str) -> list[Edit]:
+    """Runs of differing positions between two strings of one length, each run one edit."""
+    edits: list[Edit] = []
+    run = -1
+    for at, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a != b and run < 0:
+            run = at
+        elif a == b and run >= 0:
+            edits.append(Edit(offset + run, offset + at, new[run:at]))
+            run = -1
+    if run >= 0:
+        edits.append(Edit(offset + run, offset + len(old), new[run:]))
+    return edits
 
 
 def _whole_lines(text: str, start: int, end: int) -> tuple[int, int, int] | None:
@@ -371,12 +401,7 @@ def _apply(text: str, edits: list[Edit], junctions: list[tuple[int, int]]) -> st
     for position, keep in keep_at.items():
         run = _blank_run(fixed, position)
         runs[run] = max(runs.get(run, 0), keep)
-    for (start, end), keep in sorted(runs.items(), reverse=True):
-        at_end = not fixed[end:].strip()
-        fixed = _collapse(fixed, start, end, keep)
-        if at_end and not text.endswith("\n"):
-            fixed = fixed.rstrip("\r\n")
-    return fixed
+    return _collapse(fixed, runs, keep_final_newline=text.endswith("\n"))
 
 
 def _blank_run(text: str, position: int) -> tuple[int, int]:
@@ -396,10 +421,18 @@ def _blank_run(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
-def _collapse(text: str, start: int, end: int, keep: int) -> str:
-    """Keep ``keep`` of the blank lines in ``[start, end)``; none at the start or the end of the text."""
-    if start == 0:
-        return text[end:]
-    if not text[end:].strip():
-        return text[:start]
-    return text[:start] + "".join(text[start:end].splitlines(keepends=True)[:keep]) + text[end:]
+def _collapse(text: str, runs: dict[tuple[int, int], int], keep_final_newline: bool) -> str:
+    """Keep ``keep`` blank lines of each run ``[start, end)``; none at the start or the end of the text."""
+    content_end = len(text.rstrip())
+    pieces: list[str] = []
+    at = 0
+    for (start, end), keep in sorted(runs.items()):
+        pieces.append(text[at:start])
+        if end >= content_end:
+            tail = "".join(pieces)
+            return tail if keep_final_newline else tail.rstrip("\r\n")
+        if start > 0:
+            pieces.append("".join(text[start:end].splitlines(keepends=True)[:keep]))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)

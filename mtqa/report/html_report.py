@@ -291,7 +291,7 @@ def _corrected(report: ArticleReport) -> list[str]:
     parts.append('<h3>Changes</h3><div class="diff">')
     old_lines = result.original.split("\n")
     new_lines = result.text.split("\n")
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -311,9 +311,15 @@ def _corrected(report: ArticleReport) -> list[str]:
     return parts
 
 
+WORD_DIFF_LIMIT = 3000
+"""Changed blocks with more words than this are shown whole, without word marks (the diff is quadratic)."""
+
+
 def _word_diff(old: str, new: str) -> tuple[str, str]:
     old_words = old.split(" ")
     new_words = new.split(" ")
+    if len(old_words) + len(new_words) > WORD_DIFF_LIMIT:
+        return f"<del>{escape(old)}</del>" if old else "", f"<ins>{escape(new)}</ins>" if new else ""
     matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
     left: list[str] = []
     right: list[str] = []

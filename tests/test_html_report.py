@@ -280,3 +280,13 @@ def test_point_finding_segment_text_is_not_duplicated() -> None:
         )
     )
     assert Page(page).covered == {"m1": "‸"}
+
+
+def test_aligned_source_leaves_page_chrome_out() -> None:
+    text = "Peskow sprach am Freitag. Die Arbeit ist im Gange.\n\nVerpassen Sie es nicht\n"
+    source = "Песков выступил в пятницу. Работа идёт."
+    report = report_for(text, source=source, source_lang="ru")
+    assert {f.code for f in report.findings} == {"BPL001"}
+    page = render_html(report)
+    assert "<td>Die Arbeit ist im Gange.</td><td>Работа идёт.</td>" in page
+    assert "<td>Verpassen Sie es nicht</td><td></td>" in page

@@ -284,7 +284,7 @@ def _corrected(report: ArticleReport) -> list[str]:
         return parts
     codes = ", ".join(sorted({f.code for f in result.applied}))
     parts.append(
-        f"<p>{counted(len(result.applied), 'safe fix')} applied ({escape(codes)}); "
+        f"<p>{_fixes(len(result.applied))} applied ({escape(codes)}); "
         f"{counted(result.unsafe, 'suggestion')} left for an editor; {len(result.skipped)} dropped because "
         "another fix changes the same characters. <code>mtqa fix</code> writes this text.</p>"
     )
@@ -313,6 +313,10 @@ def _corrected(report: ArticleReport) -> list[str]:
 
 WORD_DIFF_LIMIT = 3000
 """Changed blocks with more words than this are shown whole, without word marks (the diff is quadratic)."""
+
+
+def _fixes(number: int) -> str:
+    return "1 safe fix" if number == 1 else f"{number} safe fixes"
 
 
 def _word_diff(old: str, new: str) -> tuple[str, str]:
@@ -394,17 +398,24 @@ def _segments(report: ArticleReport) -> list[str]:
 def _aligned_source(report: ArticleReport) -> dict[int, str]:
     """Segment index -> the source sentences aligned to it (Gale-Church, guided by an English BT)."""
     article = report.article
-    if not article.source or not report.segments:
+    if not article.source:
         return {}
     from mtqa.backtranslate.align import align_texts
 
-    segments = [s for s in report.segments if s.text.strip()]
+    chrome = [(f.start, f.end) for f in report.findings if f.family == "BPL"]
+    segments = [
+        s
+        for s in report.segments
+        if s.text.strip() and not any(start <= s.start and s.end <= end for start, end in chrome)
+    ]
     source = [s.text for s in sentences(article.source)]
     backtranslations = dict(report.backtranslations)
     guide = None
     if (article.source_lang or "").lower() == "en" and all(s.index in backtranslations for s in segments):
         guide = [backtranslations[s.index] for s in segments]
     aligned: dict[int, str] = {}
+    if not segments or not source:
+        return {}
     for bead in align_texts([s.text for s in segments], source, guide):
         if not bead.left:
             continue

@@ -53,6 +53,7 @@ a:focus, button:focus, input:focus { outline: 3px solid var(--focus); outline-of
   a { color: inherit; text-decoration: none; }
   details { display: block; }
   details > * { display: block; }
+  details::details-content { content-visibility: visible; display: block; }
   .noprint { display: none !important; }
 }
 """

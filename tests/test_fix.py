@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtqa.cli import main
 from mtqa.config import Settings
 from mtqa.fix import Edit, apply_fixes, fix_article, safe_codes
 from mtqa.model import Finding, Severity
 from mtqa.pipeline import check_article
-from mtqa.rules.registry import all_rules
+from mtqa.rules.registry import Example, all_rules
 from tests.conftest import DATA, article
 
 EXAMPLE = DATA / "peskov-washington.de.txt"
@@ -214,3 +216,41 @@ def test_fix_select_limits_the_rules_applied(tmp_path: Path) -> None:
     source = write_example(tmp_path)
     result = invoke(["fix", "--diff", "--select", "TYP", str(source)])
     assert "+Der Kreml-Sprecher Peskov sagte." in result.output
+
+
+SAFE_BAD_EXAMPLES = [
+    (rule.code, example) for rule in all_rules() if rule.safe for example in rule.examples if example.is_bad
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "example"), SAFE_BAD_EXAMPLES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(SAFE_BAD_EXAMPLES)]
+)
+def test_fix_of_every_safe_rules_bad_example_is_its_corrected_text(code: str, example: Example) -> None:
+    """The registry's own examples: what ``mtqa fix`` writes is the example's stated correction."""
+    result = fix_article(article(example.plain), Settings(select=(code,)))
+    corrected = example.corrected or ""
+    if example.fix == "":  # a deleted line: the same lines remain, without the blank lines it leaves
+        assert result.text.splitlines() == [line for line in corrected.splitlines() if line.strip()] or (
+            "\n\n\n" not in result.text
+            and [line for line in result.text.splitlines() if line.strip()]
+            == [line for line in corrected.splitlines() if line.strip()]
+        )
+    else:
+        assert result.text == corrected
+
+
+FRAGMENTS = [e.plain for rule in all_rules() if rule.family != "BTR" for e in rule.examples]
+JOINS = [" ", "\n", "\n\n", "  ", "", " .", '"', " -"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(FRAGMENTS), st.sampled_from(JOINS)), min_size=1, max_size=6))
+def test_fixed_texts_recheck_clean_of_the_fixed_rules(parts: list[tuple[str, str]]) -> None:
+    """Every rule's examples glued together at random: the promises of ``mtqa fix`` hold on all of them."""
+    text = "".join(fragment + join for fragment, join in parts)
+    result = fix_article(article(text), RULES_ONLY)
+    fixed = {f.code for f in result.applied}
+    again = check_article(article(result.text), RULES_ONLY)[1]
+    assert [(f.code, f.match) for f in again if f.code in fixed] == []
+    assert len(result.text) <= len(text) + result.added

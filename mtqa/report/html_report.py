@@ -63,8 +63,9 @@ mark.point { font-weight: bold; }
 mark.hl:focus > .tip, mark.hl:target > .tip { display: block; }
 tr.lowest td { font-weight: bold; }
 .badge { font-family: system-ui, sans-serif; font-size: 0.8rem; white-space: nowrap; }
-.diff { font-size: 0.9rem; white-space: pre-wrap; }
-.diff p { margin: 0.15rem 0; padding: 0.15rem 0.4rem; }
+.diff { font-size: 0.9rem; }
+.diff p { margin: 0.15rem 0; padding: 0.15rem 0.4rem; white-space: pre-wrap; }
+.diff .new { margin-bottom: 0.6rem; }
 .diff .old { background: #f6f6f6; } .diff .new { background: #eef6fb; }
 del { background: #f7cdb1; text-decoration: line-through; }
 ins { background: #cfe8f7; text-decoration: underline; }

@@ -9,6 +9,7 @@ background service that could (updates, field trials, safe browsing) switched of
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import shutil
@@ -147,26 +148,39 @@ class Browser:
         return page
 
 
+def _high_pipe() -> tuple[int, int]:
+    """A pipe whose two descriptors are 10 or above."""
+    low = os.pipe()
+    high = (fcntl.fcntl(low[0], fcntl.F_DUPFD_CLOEXEC, 10), fcntl.fcntl(low[1], fcntl.F_DUPFD_CLOEXEC, 10))
+    for descriptor in low:
+        os.close(descriptor)
+    return high
+
+
 @contextmanager
 def chromium(executable: str) -> Iterator[Browser]:
     """A headless Chromium with a fresh profile, driven over the DevTools pipe; closed on exit."""
     with tempfile.TemporaryDirectory(prefix="mtqa-chromium-") as profile:
-        to_child_read, to_child_write = os.pipe()
-        from_child_read, from_child_write = os.pipe()
-
-        def wire() -> None:
-            """In the child: the command pipe on descriptor 3, the reply pipe on 4 (as Chromium expects)."""
-            commands_in, replies_out = os.dup(to_child_read), os.dup(from_child_write)
-            os.dup2(commands_in, 3)
-            os.dup2(replies_out, 4)
-
+        to_child_read, to_child_write = _high_pipe()
+        from_child_read, from_child_write = _high_pipe()
+        # Chromium expects its command pipe on descriptor 3 and its reply pipe on 4; bash puts them
+        # there (no preexec_fn, which is unsafe with threads; dash cannot name descriptors above 9).
+        # Both ends are at 10 or above, so the two redirections cannot clobber each other.
+        wiring = f'exec "$0" "$@" 3<&{to_child_read} 4>&{from_child_write}'
         process = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [
+                shutil.which("bash") or "/bin/bash",
+                "-c",
+                wiring,
+                executable,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=wire,
-            close_fds=False,
+            pass_fds=(to_child_read, from_child_write),
         )
         os.close(to_child_read)
         os.close(from_child_write)

@@ -380,3 +380,50 @@ def audit(reports_dir: Path, by: str, output: Path | None, formats: tuple[str, .
     click.echo(auditing.console_table(result))
     for path in auditing.write_audit(result, output or reports_dir, chosen):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False), help="Folder of corrected copies [default: reports]."
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff, write nothing; exit 1 if any.")
+@click.option("--in-place", is_flag=True, help="Overwrite each file, keeping the original as FILE.orig.")
+@click.option("--select", multiple=True, help="Only fixes of rules whose code starts with these prefixes.")
+@click.option("--ignore", multiple=True, help="No fixes of rules whose code starts with these prefixes.")
+@click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Expected quotation marks [default: „“].")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file [default: nearest mtqa.toml or pyproject.toml with [tool.mtqa]].",
+)
+@_clean_errors
+def fix(
+    paths: tuple[str, ...],
+    output: str | None,
+    show_diff: bool,
+    in_place: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    quotes: str | None,
+    config_path: Path | None,
+) -> None:
+    """Apply the safe suggestions (spacing, quotes, listed names, listed page chrome) to PATHS.
+
+    Writes corrected copies as <output>/<id>.fixed.txt, or with --diff prints what would change, or
+    with --in-place rewrites each file after keeping a backup. Other suggestions need an editor.
+    """
+    from mtqa.fix import run_fix
+
+    if show_diff and in_place:
+        raise click.UsageError("--diff and --in-place exclude each other")
+    overrides: dict[str, Any] = {
+        "select": _codes(select),
+        "ignore": _codes(ignore),
+        "quotes": quotes,
+        "output": output,
+    }
+    settings = load_settings(config_path, overrides, search_from=Path.cwd())
+    mode = "diff" if show_diff else "in-place" if in_place else "copy"
+    sys.exit(run_fix(paths, settings, mode, click.echo))

@@ -35,13 +35,19 @@ SEVERITY_WEIGHTS = {Severity.MINOR: 1.0, Severity.MAJOR: 5.0, Severity.CRITICAL:
 """MQM's customary penalty weights."""
 
 
-def artefact_score(severities: list[Severity] | tuple[Severity, ...], words: int) -> float:
-    """Severity-weighted findings per 100 words (0 = clean), so long and short articles compare.
+PRIOR_WORDS = 100
+"""Clean words every article is assumed to have before it is read: the score's smoothing prior."""
 
-    ``score = 100 * sum(weight(severity)) / max(words, 1)`` with weights minor 1, major 5, critical 10.
+
+def artefact_score(severities: list[Severity] | tuple[Severity, ...], words: int) -> float:
+    """Severity-weighted findings per 100 words, smoothed so that short and long articles compare.
+
+    ``score = 100 * sum(weight(severity)) / (words + PRIOR_WORDS)`` with weights minor 1, major 5,
+    critical 10 and a prior of 100 clean words: a 19-word snippet with one major finding scores 4.2,
+    not 26.3, while a long article's score stays close to its plain rate per 100 words. 0 is clean.
     """
     penalty = sum(SEVERITY_WEIGHTS[s] for s in severities)
-    return round(100.0 * penalty / max(words, 1), 3)
+    return round(100.0 * penalty / (max(words, 0) + PRIOR_WORDS), 3)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from mtqa.report.files import report_path, write_text_atomic
 from mtqa.report.html_report import HtmlReporter, highlight, render_html
 from mtqa.report.json_report import SCHEMA_FILE, JsonReporter, render_json
 from mtqa.report.markdown_report import MarkdownReporter, escape_markdown, render_markdown
+from mtqa.report.page import FAVICON
 from mtqa.report.summary import SummaryReporter
 from mtqa.report.view import locate
 from mtqa.segment import count_words
@@ -176,7 +177,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
     },
     "words": 24,
     "segment_count": 3,
-    "artefact_score": 91.667,
+    "artefact_score": 17.742,
     "counts": {
         "severity": {"minor": 2, "major": 2, "critical": 1},
         "family": {
@@ -347,7 +348,7 @@ EXPECTED_PESKOV_MD = """\
 
 origin: in/peskov.txt · vendor: Google · date: 2024-05-01 · source language: ru · url: <https://example.org/peskow>
 
-**Artefact score 91.667** (severity-weighted findings per 100 words) · 24 words · 5 findings (1 critical, 2 major, 2 minor)
+**Artefact score 17.742** (severity-weighted findings per 100 words, smoothed by 100 clean words) · 24 words · 5 findings (1 critical, 2 major, 2 minor)
 
 ## Findings
 
@@ -358,6 +359,14 @@ origin: in/peskov.txt · vendor: Google · date: 2024-05-01 · source language: 
 | 1:73 | TYP010 | minor | "konstruktiv" | straight quotes | „konstruktiv“ |
 | 3:41 | GRM003 | major | fortsetzen | infinitive without zu |  |
 | 5:1 | BPL001 | critical | Abonnieren Sie unseren Kanal \\| \\*Top\\* | site boilerplate | (delete) |
+
+### Why it matters
+
+- **BPL001** example-rule: BPL001 why
+- **GRM003** example-rule: GRM003 why
+- **NAM002** name-spelling: NAM002 why
+- **TYP001** example-rule: TYP001 why
+- **TYP010** example-rule: TYP010 why
 
 ## Scores
 
@@ -381,7 +390,7 @@ EXPECTED_CLEAN_MD = """\
 
 origin: in/clean.txt · vendor: DeepL
 
-**Artefact score 0** (severity-weighted findings per 100 words) · 3 words · 0 findings (0 critical, 0 major, 0 minor)
+**Artefact score 0** (severity-weighted findings per 100 words, smoothed by 100 clean words) · 3 words · 0 findings (0 critical, 0 major, 0 minor)
 
 No findings.
 """  # noqa: E501
@@ -450,7 +459,7 @@ def test_html_escapes_every_piece_of_input() -> None:
     page = render_html(HOSTILE)
     assert "<script" not in page.lower()
     assert 'href="javascript' not in page
-    assert "<i>" not in page and "<b>" not in page and "<code>" not in page
+    assert "<i>vendor" not in page and "<b>.txt" not in page and '"<code>"' not in page
     assert "&lt;script&gt;alert(&quot;&amp;&#x27;&quot;)&lt;/script&gt;" in page
     assert (
         "<title>&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; &amp; &quot;Titel&quot; · mtqa</title>"
@@ -462,16 +471,17 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
     run_reporter(HtmlReporter(tmp_path))
     page = (tmp_path / "peskov.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>\n")
-    assert not re.search(r"<script|<link|\bsrc=|@import|url\(", page, re.IGNORECASE)
+    assert page.count(FAVICON) == 1
+    assert not re.search(
+        r"<script|<link|\bsrc=|@import|url\(|https?://(?!example)", page.replace(FAVICON, ""), re.I
+    )
     assert '<a href="https://example.org/peskow">https://example.org/peskow</a>' in page
     assert page.count('<tr id="f') == 5
 
 
 def test_html_findings_table_rows_in_reading_order() -> None:
     page = render_html(PESKOV)
-    rows = re.findall(
-        r'<tr id="f(\d)"><td><a href="#m\d">(\d+:\d+)</a></td><td title="[^"]*">(\w+)</td>', page
-    )
+    rows = re.findall(r'<tr id="f(\d)"><td><a href="#m\d">(\d+:\d+)</a></td><td>(\w+)</td>', page)
     assert rows == [
         ("1", "1:5", "TYP001"),
         ("2", "1:21", "NAM002"),
@@ -490,23 +500,28 @@ OVERLAP_FINDINGS = (
 )
 
 
-def test_html_splits_overlapping_findings_into_nested_free_marks() -> None:
+def test_html_nests_overlapping_findings_with_one_focusable_mark_each() -> None:
     report = build_report(Article(id="o", text=OVERLAP_TEXT, origin="o.txt"), OVERLAP_FINDINGS)
+    tip = '<span class="tip" role="tooltip"><b>{} · {} {}</b>{}<br><i>Why:</i> {}<b>Suggestion: {}</b></span>'
     assert highlight(OVERLAP_TEXT, locate(report)) == (
-        '<a id="m1"></a><mark class="minor" title="LEX001 calque -&gt; Die Kreml">Der </mark>'
-        '<a id="m2"></a><mark class="major overlap" title="LEX001 calque -&gt; Die Kreml\n'
-        'TYP001 space &lt;x&gt; -&gt; Kreml-Sprecher">Kreml</mark>'
-        '<mark class="major" title="TYP001 space &lt;x&gt; -&gt; Kreml-Sprecher"> -Sprecher</mark>'
-        " sagte"
-        '<a id="m3"></a><mark class="minor point" title="TYP020 comma missing -&gt; ,">‸</mark>'
-        "."
+        '<mark class="hl sev-minor fam-LEX" id="m1" tabindex="0" aria-label="minor LEX001: calque">Der '
+        '<mark class="hl sev-major fam-TYP" id="m2" tabindex="0" aria-label="major TYP001: space &lt;x&gt;">'
+        "Kreml"
+        + tip.format("▲ major", "TYP001", "example-rule", "space &lt;x&gt;", "TYP001 why", "Kreml-Sprecher")
+        + "</mark>"
+        + tip.format("● minor", "LEX001", "example-rule", "calque", "LEX001 why", "Die Kreml")
+        + '</mark><mark class="cont sev-major fam-TYP" data-of="m2"> -Sprecher</mark> sagte'
+        '<mark class="hl sev-minor fam-TYP point" id="m3" tabindex="0" '
+        'aria-label="minor TYP020: comma missing">‸'
+        + tip.format("● minor", "TYP020", "missing-comma", "comma missing", "why", ",")
+        + "</mark>."
     )
 
 
 def test_html_marks_cover_the_text_exactly() -> None:
     page = render_html(PESKOV)
-    body = page.split('<div class="text">')[1].split("</div>")[0]
-    shown = re.sub(r"<[^>]+>", "", body).replace("&quot;", '"')
+    body = page.split('<div class="text" lang="de">')[1].split("</div>")[0]
+    shown = re.sub(r"<[^>]+>", "", re.sub(r'<span class="tip".*?</span>', "", body)).replace("&quot;", '"')
     assert shown == TEXT
 
 
@@ -638,11 +653,11 @@ SUMMARY_HEADER = [
 ]  # fmt: skip
 EXPECTED_SUMMARY_ROWS = [
     ["peskov", "in/peskov.txt", "Google", "24", "3", "5", "2", "2", "1",
-     "2", "1", "0", "0", "1", "1", "0", "0", "0", "0", "91.667", "54.875", "-0.8123", "55.0", ""],
+     "2", "1", "0", "0", "1", "1", "0", "0", "0", "0", "17.742", "54.875", "-0.8123", "55.0", ""],
     ["clean", "in/clean.txt", "DeepL", "3", "0", "0", "0", "0", "0",
      "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
     ["small", "in/small.txt", "DeepL", "4", "0", "1", "1", "0", "0",
-     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "25.0", "", "", "", ""],
+     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.962", "", "", "", ""],
     ["broken", "feeds/a.jsonl#broken", "", "", "", "", "", "", "",
      "", "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
 ]  # fmt: skip
@@ -674,8 +689,8 @@ def test_vendors_csv(tmp_path: Path) -> None:
             "vendor", "articles", "failed", "words", "findings", "minor", "major", "critical",
             "mean_artefact_score", "median_artefact_score", "findings_per_100_words",
         ],
-        ["DeepL", "2", "0", "7", "1", "1", "0", "0", "12.5", "12.5", "14.286"],
-        ["Google", "1", "0", "24", "5", "2", "2", "1", "91.667", "91.667", "20.833"],
+        ["DeepL", "2", "0", "7", "1", "1", "0", "0", "0.481", "0.481", "14.286"],
+        ["Google", "1", "0", "24", "5", "2", "2", "1", "17.742", "17.742", "20.833"],
         ["(none)", "1", "1", "2", "0", "0", "0", "0", "0.0", "0.0", "0.0"],
     ]  # fmt: skip
 
@@ -712,8 +727,8 @@ def test_summary_json(tmp_path: Path) -> None:
                 "SRC": 0,
                 "BTR": 0,
             },
-            "mean_artefact_score": 38.889,
-            "median_artefact_score": 25.0,
+            "mean_artefact_score": 6.235,
+            "median_artefact_score": 0.962,
         },
         "failures": [{"id": "broken", "origin": "feeds/a.jsonl#broken", "reason": "invalid JSON at line 3"}],
         "scores": [],
@@ -811,7 +826,7 @@ def test_all_reporters_together(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted(
         [f"{i}.{ext}" for i in ("peskov", "clean", "small") for ext in ("json", "md", "html")]
-        + ["summary.csv", "summary.json", "vendors.csv"]
+        + ["index.html", "summary.csv", "summary.json", "vendors.csv"]
     )
     assert stream.getvalue() == EXPECTED_TEXT_LINES
 
@@ -838,12 +853,23 @@ def test_console_prints_each_run_note_once_and_shortens_long_suggestions() -> No
     assert lines[1:] == [f"note: {note}", totals]
 
 
-def test_markdown_table_shortens_long_matches_but_json_keeps_them() -> None:
+def test_markdown_keeps_long_matches_and_suggestions_whole() -> None:
     text = "„" + "Wort " * 40 + "“"
     article = Article(id="q", text=text, origin="q.txt")
     finding = Finding("TYP005", "wrong-quote-style", Severity.MINOR, 0, len(text), text, "m", "w", text)
     report = ArticleReport(article, (), (finding,), 40, 2.5)
     row = next(line for line in render_markdown(report).splitlines() if line.startswith("| 1:1 "))
-    assert row.count(" … ") == 2
-    assert len(row) < 2 * 80 + 60
+    assert " … " not in row
+    assert row.count(escape_markdown(text)) == 2
     assert json.loads(render_json(report, "0"))["findings"][0]["match"] == text
+
+
+def test_markdown_gives_each_rules_why_once_below_the_table() -> None:
+    text = "Peskov und Peskov."
+    findings = tuple(
+        Finding("NAM001", "listed-name-variant", Severity.MAJOR, s, s + 6, "Peskov", "m", "the why", "Peskow")
+        for s in (0, 11)
+    )
+    page = render_markdown(build_report(Article(id="w", text=text, origin="w.txt"), findings))
+    assert page.count("the why") == 1
+    assert page.index("| 1:12 |") < page.index("### Why it matters") < page.index("the why")

@@ -1,6 +1,8 @@
 """Per-article Markdown reports for desk editors: what is wrong, where, and what to write instead.
 
-Every piece of article text is escaped, so a ``|`` in a headline cannot break the findings table and
+Matches and suggestions are never shortened, so a suggestion can be copied from the table as it
+stands; each rule's *why* is given once, below the table, instead of in every row. Every piece of
+article text is escaped, so a ``|`` in a headline cannot break the findings table and
 ``<script>`` or ``*`` in a match shows as typed instead of turning into markup.
 """
 
@@ -13,8 +15,8 @@ from mtqa.model import ArticleReport, RunSummary
 from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, report_path, write_text_atomic
 from mtqa.report.view import (
+    SCORE_EXPLANATION,
     article_scores,
-    brief,
     counted,
     locate,
     metadata,
@@ -51,7 +53,7 @@ def render_markdown(report: ArticleReport) -> str:
     severities = ", ".join(f"{counts[label]} {label}" for label in ("critical", "major", "minor"))
     lines += [
         "",
-        f"**Artefact score {report.artefact_score:g}** (severity-weighted findings per 100 words) · "
+        f"**Artefact score {report.artefact_score:g}** ({SCORE_EXPLANATION}) · "
         f"{report.words} words · {counted(total, 'finding')} ({severities})",
         "",
     ]
@@ -79,9 +81,12 @@ def _findings_table(report: ArticleReport) -> list[str]:
         label = suggestion_label(finding.suggestion)
         lines.append(
             f"| {item.line}:{item.column} | {finding.code} | {finding.severity.label} "
-            f"| {escape_markdown(brief(finding.match))} | {escape_markdown(finding.message)} "
-            f"| {'' if label is None else escape_markdown(brief(label))} |"
+            f"| {escape_markdown(finding.match)} | {escape_markdown(finding.message)} "
+            f"| {'' if label is None else escape_markdown(label)} |"
         )
+    lines += ["", "### Why it matters", ""]
+    whys = {item.finding.code: (item.finding.rule, item.finding.why) for item in located}
+    lines += [f"- **{code}** {name}: {escape_markdown(why)}" for code, (name, why) in sorted(whys.items())]
     lines.append("")
     return lines
 

@@ -14,6 +14,8 @@ from mtqa.rules.registry import FAMILIES
 from mtqa.segment import LineIndex
 
 DELETE_LABEL = "(delete)"
+SCORE_EXPLANATION = "severity-weighted findings per 100 words, smoothed by 100 clean words"
+"""What the artefact score means, in the words every report prints beside it (``model.artefact_score``)."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,8 @@ def metadata(report: ArticleReport) -> Iterator[tuple[str, str]]:
 
 
 BRIEF_CHARS = 80
-"""Table cells and console lines shorten longer matches and suggestions (a whole re-quoted paragraph);
-JSON and HTML reports keep them whole."""
+"""Console lines shorten longer matches and suggestions (a whole re-quoted paragraph); JSON, Markdown
+and HTML reports keep them whole."""
 
 
 def brief(text: str, limit: int = BRIEF_CHARS) -> str:

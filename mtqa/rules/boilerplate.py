@@ -128,6 +128,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
         good("Zum Thema Sicherheitsgarantien sagte er nichts."),
         good("Der Fotograf sagte: Foto: verboten."),
     ],
+    safe=True,
 )
 def site_chrome_phrase(context: RuleContext) -> Iterator[Hit]:
     for start, end in _chrome_lines(context):

@@ -645,6 +645,7 @@ _WHY_GERMAN_TRANSCRIPTION = (
         good("Außenminister Sergej Lawrow traf Wolodymyr Selenskyj nicht."),
         good("Vladimir Nabokov schrieb seine Romane auf Englisch."),
     ],
+    safe=True,
 )
 def listed_name_variant(context: RuleContext) -> Iterator[Hit]:
     yield from _hits(context, "NAM001")

@@ -175,6 +175,8 @@ class Rule:
     why: str
     examples: tuple[Example, ...]
     check: Check
+    safe: bool = False
+    """Whether the suggestion is mechanical and always right, so ``mtqa fix`` may apply it unreviewed."""
 
     @property
     def family(self) -> str:
@@ -237,8 +239,14 @@ def rule(
     message: str,
     why: str,
     examples: Sequence[Example],
+    safe: bool = False,
 ) -> Callable[[Check], Check]:
-    """Declare a rule; the decorated function yields ``Hit``s for one article."""
+    """Declare a rule; the decorated function yields ``Hit``s for one article.
+
+    ``safe=True`` declares the rule's suggestions mechanical and always right (spacing, quote marks, a
+    listed spelling, deleting listed page chrome): only those are applied by ``mtqa fix``. A rule whose
+    suggestion is a guess or needs an editor's judgement keeps the default.
+    """
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} is not a family prefix and three digits")
     if code[:3] not in FAMILIES:
@@ -250,7 +258,7 @@ def rule(
         existing = _RULES.get(code)
         if existing is not None and existing.check.__qualname__ != check.__qualname__:
             raise ValueError(f"rule code {code} declared twice ({existing.name}, {name})")
-        _RULES[code] = Rule(code, name, severity, message, why, tuple(examples), check)
+        _RULES[code] = Rule(code, name, severity, message, why, tuple(examples), check, safe)
         return check
 
     return register

@@ -184,6 +184,7 @@ def quote_marks(context: RuleContext) -> QuoteMarks:
         good("Die Temperatur fiel auf -5 Grad."),
         good("Der Kreml-Sprecher äußerte sich."),
     ],
+    safe=True,
 )
 def space_before_hyphen(context: RuleContext) -> Iterator[Hit]:
     text = context.text
@@ -216,6 +217,7 @@ def space_before_hyphen(context: RuleContext) -> Iterator[Hit]:
         good("Er sagte: „Es wird getan.“"),
         good("Das Framework .NET ist verbreitet."),
     ],
+    safe=True,
 )
 def space_before_punctuation(context: RuleContext) -> Iterator[Hit]:
     text = context.text
@@ -254,6 +256,7 @@ def space_before_punctuation(context: RuleContext) -> Iterator[Hit]:
         good("Schreiben Sie an redaktion@zeitung.De oder an die Post."),
         good("Er hatte. In Moskau sagte man nichts."),
     ],
+    safe=True,
 )
 def missing_space_after_punctuation(context: RuleContext) -> Iterator[Hit]:
     text = context.text
@@ -338,6 +341,7 @@ def unbalanced_quotes(context: RuleContext) -> Iterator[Hit]:
         good("Putin's Sprecher und geht's noch?"),
         good('„Er nannte es "Erfolg"“, sagte sie.'),
     ],
+    safe=True,
 )
 def wrong_quote_style(context: RuleContext) -> Iterator[Hit]:
     opening, closing = context.options.quotes[0], context.options.quotes[-1]
@@ -362,6 +366,7 @@ def wrong_quote_style(context: RuleContext) -> Iterator[Hit]:
         good("Peskow sagte am Freitag nichts."),
         good("Erste Zeile\n  eingerückte Zeile"),
     ],
+    safe=True,
 )
 def double_space(context: RuleContext) -> Iterator[Hit]:
     text = context.text

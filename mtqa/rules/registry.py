@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from mtqa.model import Article, Finding, Segment, Severity
 from mtqa.segment import Paragraph, paragraphs, sentences
@@ -24,6 +25,7 @@ FAMILY_MODULES = (
     "boilerplate",
     "untranslated",
     "locale",
+    "syntax",
     "backtranslation",
 )
 """Modules under ``mtqa.rules`` that declare rules, one per family (BTR findings come from scores)."""
@@ -34,12 +36,14 @@ FAMILIES = {
     "LEX": "calques, wrong word sense",
     "CON": "inconsistency within an article",
     "GRM": "agreement",
+    "SYN": "word order",
     "BPL": "site boilerplate",
     "UNT": "untranslated text",
     "LOC": "number and date formats",
     "BTR": "back-translation scores",
 }
 
+_T = TypeVar("_T")
 _CODE = re.compile(r"[A-Z]{3}\d{3}\Z")
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 _MARKED = re.compile(r"\[\[(.+?)\]\]")
@@ -103,10 +107,18 @@ class RuleContext:
     paragraphs: tuple[Paragraph, ...]
     segments: tuple[Segment, ...]
     options: RuleOptions = field(default_factory=RuleOptions)
+    memo: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
+    """What several rules need about this article (sentence tags), computed once: see ``memoised``."""
 
     @property
     def text(self) -> str:
         return self.article.text
+
+    def memoised(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()`` the first time ``key`` is asked for on this article, the stored value after that."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(_T, self.memo[key])
 
     @classmethod
     def of(cls, article: Article, options: RuleOptions | None = None) -> RuleContext:

@@ -1,0 +1,517 @@
+"""Word order (SYN): source-language word order carried over into German main clauses.
+
+German puts the finite verb of a main clause in second place, after exactly one phrase ("Vorher habe ich
+berichtet"); Russian and English put the subject first whatever comes before it ("Vorher ich habe
+berichtet"), and Russian often lets the verb come last ("Die Armee die Stadt eingenommen hat"). Machine
+translation copies both orders, and leaves the source a Russian sentence names at its end hanging after
+the German clause ("... berichtet URA.RU").
+
+Each rule looks at a sentence only when a cheap test of its words (an adverb or preposition first, a
+subject pronoun or determiner after a capitalised word, a reporting verb before a name at the end, a
+finite auxiliary at the very end) selects it; only then is the sentence tagged by HanTa
+(``mtqa.language.tagger``), once per article for all three rules. Precision comes first: whatever German
+allows is left alone (questions, V1 conditionals and imperatives, "denn/aber/und/doch" before the first
+phrase, focus particles that attach to the next phrase such as "Auch er hat ...", a subject after a comma,
+a source after a comma, subordinate clauses, "Laut X hat ..."), and a sentence the tags leave unclear is
+skipped rather than guessed at. Codes SYN001-SYN003 are in use.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+
+from mtqa.language.tagger import Token, tagged, tokenize
+from mtqa.model import Segment, Severity
+from mtqa.references import load_table
+from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
+
+_CLOSING = "\"'“”»«’)] "
+_FIRST_WORD = re.compile(r"[\W_]{0,3}(\w+)")
+_TRIGGER_WINDOW = 16
+"""Words of a sentence start the verb-second trigger looks at."""
+_MAX_PHRASE = 12
+"""Tokens a fronted phrase may span; longer ones are left alone."""
+_MAX_MODIFIERS = 5
+
+_DETERMINER_TAGS = frozenset({"ART", "PPOSAT", "PDAT", "PIAT", "PIDAT"})
+_MODIFIER_TAGS = frozenset({"ADJ(A)", "ADJ(D)", "ADV", "CARD", "PIAT", "PIDAT"})
+_NOUN_TAGS = frozenset({"NN", "NE"})
+_HEAD_TAGS = frozenset({"NN", "NE", "CARD", "PPER", "PDS", "PIS"})
+_PREPOSITION_TAGS = frozenset({"APPR", "APPRART"})
+_ADVERB_TAGS = frozenset({"ADV", "PROAV", "ADJ(D)"})
+_NONFINITE_TAGS = frozenset(
+    {"VV(PP)", "VA(PP)", "VM(PP)", "VV(INF)", "VA(INF)", "VM(INF)", "VV(IZU)", "PTKVZ"}
+)
+_NOT_IN_A_PLAIN_MAIN_CLAUSE = frozenset(
+    {"KOUS", "KOUI", "KON", "KOKOM", "PRELS", "PRELAT", "PWS", "PWAV", "PWAT", "PTKZU", "PTKANT", "ITJ"}
+)
+_SOURCE_TAGS = frozenset({"NE", "NN", "ART", "ADJ(A)", "FM"})
+_NOT_BEFORE_A_DANGLING_VERB = frozenset({"KON", "KOKOM", "ADV", "PROAV", "PTKNEG", "PTKVZ", "PPER", "PDS"})
+_GENITIVE_DETERMINERS = ("der", "des")
+_VERB_FINAL_MARKS = frozenset(',;:„“"»«()–—[]')
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    """The word lists of ``references/word_order.tsv`` by kind."""
+    kinds: dict[str, set[str]] = {}
+    for record in load_table("word_order").records():
+        kinds.setdefault(record["kind"], set()).add(record["word"])
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
+def _is_word(token: str) -> bool:
+    return token[:1].isalnum()
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper() or token[:1].isdigit()
+
+
+def _lowercase_word(token: str) -> bool:
+    return token[:1].islower()
+
+
+# --- shared phrase chunking on tags ------------------------------------------------------------------
+
+
+def _noun_phrase_end(tokens: Sequence[Token], at: int, *, genitive: bool = True) -> int | None:
+    """End (exclusive) of a noun phrase starting at ``at``: determiner, modifiers, head, names, genitives."""
+    n = len(tokens)
+    m = at
+    if m < n and tokens[m].tag in _DETERMINER_TAGS:
+        m += 1
+    start = m
+    while m < n and tokens[m].tag in _MODIFIER_TAGS and m - start < _MAX_MODIFIERS:
+        m += 1
+    if m >= n or tokens[m].tag not in _HEAD_TAGS:
+        return None
+    head = tokens[m].tag
+    m += 1
+    if head in _NOUN_TAGS or head == "CARD":
+        while m < n and tokens[m].tag in _NOUN_TAGS | {"CARD"}:
+            m += 1
+    while genitive and m < n and tokens[m].text.lower() in _GENITIVE_DETERMINERS and m - at < _MAX_PHRASE:
+        after = _noun_phrase_end(tokens, m, genitive=False)
+        if after is None:
+            return None
+        m = after
+    return m
+
+
+def _prepositional_phrase_end(tokens: Sequence[Token], at: int) -> int | None:
+    """End of a fronted prepositional phrase with its genitives and chained phrases ("in der Ukraine")."""
+    end = _noun_phrase_end(tokens, at + 1)
+    while end is not None and end < len(tokens) and end - at <= _MAX_PHRASE:
+        tag = tokens[end].tag
+        if tag == "KON":
+            return None
+        if tag not in _PREPOSITION_TAGS:
+            return end
+        end = _noun_phrase_end(tokens, end + 1)
+    return None
+
+
+def _subject_end(tokens: Sequence[Token], at: int, *, after_adverb: bool) -> int | None:
+    """End of a subject starting at ``at``: a personal pronoun, a determiner phrase, or (after an adverb)
+    a name; ``None`` if the words there do not clearly start a subject."""
+    if at >= len(tokens):
+        return None
+    words = _words()
+    token = tokens[at]
+    lowered = token.text.lower()
+    if token.tag == "PPER":
+        return at + 1 if lowered in words["subject-pronoun"] else None
+    if token.tag in _DETERMINER_TAGS:
+        if lowered in words["subject-determiner"] or (
+            after_adverb and lowered in words["masculine-determiner"]
+        ):
+            end = _noun_phrase_end(tokens, at)
+            if end is not None and tokens[end - 1].tag in _NOUN_TAGS:
+                return end
+        return None
+    if after_adverb and token.tag == "NE" and token.text[:1].isupper():
+        end = at + 1
+        while end < len(tokens) and tokens[end].tag == "NE":
+            end += 1
+        return end
+    return None
+
+
+def _skip_opening(tokens: Sequence[Token]) -> int:
+    """Index of the first word: past opening quotes and brackets and one conjunction that does not count."""
+    at = 0
+    while at < len(tokens) and not _is_word(tokens[at].text):
+        at += 1
+    if at < len(tokens) and tokens[at].text.lower() in _words()["coordinator"] and tokens[at].tag == "KON":
+        at += 1
+    return at
+
+
+def _is_question(segment: Segment) -> bool:
+    return segment.text.rstrip(_CLOSING).endswith("?")
+
+
+# --- SYN001: the finite verb after the subject, in third place ------------------------------------
+
+
+def _verb_third_trigger(words: list[str]) -> bool:
+    """Cheap test on the first words: an adverb or preposition first, a subject pronoun or determiner
+    after it, then a lowercase word that may be the finite verb."""
+    lists = _words()
+    at = 0
+    while at < len(words) and not _is_word(words[at]):
+        at += 1
+    if at < len(words) and words[at].lower() in lists["coordinator"]:
+        at += 1
+    if at + 2 >= len(words):
+        return False
+    first = words[at].lower()
+    subjects = lists["subject-pronoun"] | lists["subject-determiner"]
+    if first in lists["vorfeld-adverb"]:
+        second = words[at + 1]
+        lowered = second.lower()
+        if lowered in lists["subject-pronoun"]:
+            return _lowercase_word(words[at + 2])
+        if second[:1].isupper() and words[at + 2].lower() in lists["subject-pronoun"]:
+            return at + 3 < len(words) and _lowercase_word(words[at + 3])
+        if lowered in subjects or lowered in lists["masculine-determiner"] or second[:1].isupper():
+            return _noun_then_lowercase(words, at + 1)
+        return False
+    if first in lists["preposition"] and f"{first} {words[at + 1].lower()}" not in lists["focus-phrase"]:
+        for i in range(at + 2, len(words) - 1):
+            if words[i].lower() in subjects and _capitalised(words[i - 1]) and _is_word(words[i - 1]):
+                if words[i].lower() in lists["subject-pronoun"]:
+                    if _lowercase_word(words[i + 1]):
+                        return True
+                elif _noun_then_lowercase(words, i):
+                    return True
+    return False
+
+
+def _noun_then_lowercase(words: list[str], at: int) -> bool:
+    for i in range(at, min(at + _MAX_MODIFIERS + 1, len(words) - 1)):
+        if words[i][:1].isupper() and _lowercase_word(words[i + 1]):
+            return True
+        if not _is_word(words[i]):
+            return False
+    return False
+
+
+def _verb_third_hit(tokens: Sequence[Token], text: str, offset: int) -> Hit | None:
+    at = _skip_opening(tokens)
+    if at + 2 >= len(tokens):
+        return None
+    lists = _words()
+    first = tokens[at]
+    lowered = first.text.lower()
+    if lowered in lists["vorfeld-adverb"] and first.tag in _ADVERB_TAGS:
+        subject_start = at + 1
+        subject_end = _subject_end(tokens, subject_start, after_adverb=True)
+    elif lowered in lists["preposition"] and first.tag in _PREPOSITION_TAGS:
+        if f"{lowered} {tokens[at + 1].text.lower()}" in lists["focus-phrase"]:
+            return None
+        phrase_end = _prepositional_phrase_end(tokens, at)
+        if phrase_end is None:
+            return None
+        subject_start = phrase_end
+        subject_end = _subject_end(tokens, subject_start, after_adverb=False)
+    else:
+        return None
+    if subject_end is None or subject_end >= len(tokens):
+        return None
+    if tokens[subject_start].tag == "NE" and tokens[subject_end].tag == "PPER":
+        return _name_before_pronoun_hit(tokens, subject_start, subject_end)
+    if not tokens[subject_end].finite:
+        return None
+    verb = tokens[subject_end]
+    start = tokens[subject_start].start
+    subject = text[start - offset : tokens[subject_end - 1].end - offset]
+    return Hit(start, verb.end, f"{verb.text} {subject}")
+
+
+def _name_before_pronoun_hit(tokens: Sequence[Token], name: int, pronoun: int) -> Hit | None:
+    """A source name stuck between a fronted adverb and the subject ("Vorher KP.RU ich habe berichtet"):
+    the order is wrong twice over, and no single rewrite is clear."""
+    lists = _words()
+    verb = pronoun + 1
+    if tokens[pronoun].text.lower() not in lists["subject-pronoun"] or verb >= len(tokens):
+        return None
+    if not tokens[verb].finite:
+        return None
+    return Hit(tokens[name].start, tokens[verb].end, None, _NAME_BEFORE_SUBJECT_MESSAGE)
+
+
+_NAME_BEFORE_SUBJECT_MESSAGE = (
+    "'{match}': a name and then the subject before the finite verb; German puts the verb second "
+    "('Vorher habe ich berichtet')"
+)
+
+
+@rule(
+    "SYN001",
+    "finite-verb-not-second",
+    Severity.MAJOR,
+    "'{match}': in a German main clause the finite verb comes second, right after the first phrase: "
+    "'{suggestion}'",
+    "German main clauses put the finite verb in second place; after a fronted adverb or phrase the "
+    "subject follows the verb ('Vorher habe ich berichtet'). Subject-verb order after a fronted phrase is "
+    "Russian or English word order carried over by machine translation.",
+    [
+        bad("Vorher [[ich habe]] berichtet.", fix="habe ich"),
+        bad("Am Montag [[die Regierung hat]] den Plan gebilligt.", fix="hat die Regierung"),
+        bad("Laut Peskow [[die Lage ist]] ernst.", fix="ist die Lage"),
+        bad("Deshalb [[wir müssen]] jetzt handeln.", fix="müssen wir"),
+        bad("„Trotz des Krieges [[das Leben geht]] weiter“, sagte sie.", fix="geht das Leben"),
+        bad("Zuvor [[der Präsident hatte]] den Angriff verurteilt.", fix="hatte der Präsident"),
+        bad("Gestern [[Selenskyj hat]] Charkiw besucht.", fix="hat Selenskyj"),
+        bad(
+            "Nach dem Treffen [[die beiden Präsidenten haben]] unterzeichnet.",
+            fix="haben die beiden Präsidenten",
+        ),
+        bad("Vorher [[KP.RU ich habe]] berichtet."),
+        good("Vorher habe ich berichtet, und danach hat der Minister geantwortet."),
+        good("Auch er hat den Plan gebilligt, und sogar die Opposition hat zugestimmt."),
+        good("Gestern Abend hat er gesagt, er komme. Heute Morgen sagte er ab."),
+        good("Doch die Regierung hat abgelehnt. Aber wir müssen weitermachen. Denn sie sind zu spät."),
+        good("Nach Angaben der Behörden ist die Zahl der Opfer gestiegen."),
+        good("Laut Präsident Selenskyj hat die Armee die Stadt gehalten."),
+        good("Vor allem die Regierung hat Fehler gemacht. Zum Beispiel die Bahn ist betroffen."),
+        good("Warum ich das sage? Sollte er kommen, gehen wir. Gehen Sie bitte!"),
+        good("Über 100 Menschen sind gestorben. Bis zu 500 Soldaten wurden verletzt."),
+        good("Heute, das muss man sagen, ist ein guter Tag. Damals die Krise, heute der Aufschwung."),
+        good("In der Hauptstadt Kiew wurde Alarm ausgelöst. Im Jahr 2020 hatte die Regierung gewarnt."),
+    ],
+)
+def finite_verb_not_second(context: RuleContext) -> Iterator[Hit]:
+    for segment in context.segments:
+        first = _FIRST_WORD.match(segment.text)
+        if first is None or _is_question(segment):
+            continue
+        lists = _words()
+        lowered = first.group(1).lower()
+        if not (
+            lowered in lists["vorfeld-adverb"]
+            or lowered in lists["preposition"]
+            or lowered in lists["coordinator"]
+        ):
+            continue
+        words = [w for _, _, w in tokenize(segment.text, limit=_TRIGGER_WINDOW)]
+        if not _verb_third_trigger(words):
+            continue
+        hit = _verb_third_hit(tagged(context, segment).tokens, segment.text, segment.start)
+        if hit is not None:
+            yield hit
+
+
+# --- SYN002: a news source left hanging at the end of the sentence --------------------------------
+
+
+def _source_start(words: list[tuple[int, int, str]]) -> int | None:
+    """Index of a reporting verb followed only by a source ("berichtet URA.RU", "meldet die Agentur
+    Interfax") at the end of the sentence; cheap, on words."""
+    lists = _words()
+    determiners = lists["subject-determiner"] | lists["masculine-determiner"]
+    end = len(words)
+    while end > 0 and not _is_word(words[end - 1][2]):
+        end -= 1
+    if end < len(words) and words[end][2] not in ".!":
+        return None
+    for verb in range(end - 2, max(end - 7, 0), -1):
+        if words[verb][2].lower() in lists["reporting-verb"]:
+            if not _is_word(words[verb - 1][2]):
+                return None
+            source = [w for _, _, w in words[verb + 1 : end]]
+            if not any(w[:1].isupper() for w in source):
+                return None
+            if all(w[:1].isupper() or w.lower() in determiners for w in source):
+                return verb
+            return None
+        word = words[verb][2]
+        if not (_is_word(word) and (word[:1].isupper() or word.lower() in determiners)):
+            return None
+    return None
+
+
+def _dangling_source_hit(tokens: Sequence[Token], text: str, offset: int, verb_start: int) -> Hit | None:
+    verb = next((i for i, t in enumerate(tokens) if t.start == verb_start), None)
+    if verb is None or verb < 2:
+        return None
+    last = len(tokens)
+    while last > verb and not _is_word(tokens[last - 1].text):
+        last -= 1
+    if any(t.tag not in _SOURCE_TAGS for t in tokens[verb + 1 : last]) or not tokens[verb].tag.startswith(
+        "VV"
+    ):
+        return None
+    before = tokens[verb - 1]
+    if not _is_word(before.text) or before.tag in _NOT_BEFORE_A_DANGLING_VERB:
+        return None
+    clause = verb - 1
+    while clause > 0 and not tokens[clause - 1].tag.startswith("$") and tokens[clause - 1].tag != "XY":
+        clause -= 1
+    finite = [i for i in range(clause, verb) if tokens[i].finite]
+    if not finite:
+        return None
+    end = tokens[last - 1].end
+    completes_auxiliary = tokens[finite[-1]].tag.startswith("VA") and not any(
+        tokens[i].tag.startswith("V") for i in range(finite[-1] + 1, verb)
+    )
+    if completes_auxiliary:
+        return Hit(tokens[verb].start, end, None, _DANGLING_MESSAGE)
+    start = before.start
+    suggestion = before.text + "," + text[before.end - offset : end - offset]
+    return Hit(start, end, suggestion)
+
+
+_DANGLING_MESSAGE = (
+    "'{match}': the source hangs after the finished clause; name it in the sentence ('Darüber berichtet "
+    "URA.RU') or after a comma"
+)
+
+
+@rule(
+    "SYN002",
+    "dangling-source-attribution",
+    Severity.MAJOR,
+    "'{match}': a source named after a complete sentence is set off by a comma: '{suggestion}'",
+    "Russian and Ukrainian news name the source at the end ('..., сообщает URA.RU'); in German it stands "
+    "after a comma as a parenthetical ('..., berichtet URA.RU') or inside the sentence ('Darüber berichtet "
+    "URA.RU'). Machine translation drops the comma or leaves the name hanging after the clause.",
+    [
+        bad(
+            "Die Polizei hat den Mann [[festgenommen berichtet Reuters]].",
+            fix="festgenommen, berichtet Reuters",
+        ),
+        bad(
+            "Die Schulen sind geschlossen, weil es keine Heizung [[gibt schreibt RIA Nowosti]].",
+            fix="gibt, schreibt RIA Nowosti",
+        ),
+        bad("Seine Worte werden vom Korrespondenten [[berichtet URA.RU]]."),
+        bad(
+            "Die Lage in der Region bleibt [[angespannt meldet die Agentur Interfax]].",
+            fix="angespannt, meldet die Agentur Interfax",
+        ),
+        good("Die Polizei hat den Mann festgenommen, berichtet Reuters."),
+        good("Das berichtet die Agentur Reuters. Darüber berichtet URA.RU."),
+        good("Die Schulen bleiben geschlossen, schreibt RIA Nowosti. Am Montag meldete Interfax."),
+        good("Die Lage sei ernst, sagte er, und zuvor berichtete Reuters."),
+        good("Es ist ernst, so Reuters. Wie die Zeitung Kommersant berichtet, ist die Lage ernst."),
+        good("Das meldeten auch Reuters und AFP. Er sprach mit Journalisten und informierte Reuters."),
+    ],
+)
+def dangling_source_attribution(context: RuleContext) -> Iterator[Hit]:
+    for segment in context.segments:
+        if _is_question(segment):
+            continue
+        tail_start = max(0, len(segment.text) - 160)
+        tail = segment.text[tail_start:]
+        words = tokenize(tail, segment.start + tail_start)
+        if len(words) < 3:
+            continue
+        verb = _source_start(words)
+        if verb is None:
+            continue
+        sentence = tagged(context, segment)
+        if not sentence.complete:
+            continue
+        hit = _dangling_source_hit(sentence.tokens, segment.text, segment.start, words[verb][0])
+        if hit is not None:
+            yield hit
+
+
+# --- SYN003: the finite verb at the end of a main clause ------------------------------------------
+
+
+def _verb_final_trigger(segment: Segment) -> bool:
+    text = segment.text
+    if not text.endswith(".") or any(mark in text for mark in _VERB_FINAL_MARKS):
+        return False
+    space = text.rfind(" ")
+    if space < 0 or not 3 <= text.count(" ") <= 35:
+        return False
+    last = text[space + 1 : -1]
+    lists = _words()
+    return last in lists["final-finite"] or (last in lists["final-plural"] and text[:4].lower() == "wir ")
+
+
+def _main_subject_end(tokens: Sequence[Token]) -> tuple[int, bool] | None:
+    """End of the subject at the start of a sentence, and whether its end is certain (no genitive)."""
+    first = tokens[0]
+    if first.tag == "PPER":
+        return (1, True) if first.text.lower() in _words()["subject-pronoun"] else None
+    if first.tag not in _DETERMINER_TAGS | _NOUN_TAGS:
+        return None
+    plain = _noun_phrase_end(tokens, 0, genitive=False)
+    full = _noun_phrase_end(tokens, 0)
+    if plain is None or full is None or tokens[plain - 1].tag not in _NOUN_TAGS:
+        return None
+    return full, full == plain
+
+
+def _verb_final_hit(tokens: Sequence[Token], text: str, offset: int) -> Hit | None:
+    words = [t for t in tokens if _is_word(t.text)]
+    if len(words) < 4 or len(words) != len(tokens) - 1 or tokens[-1].tag != "$.":
+        return None
+    verb = len(words) - 1
+    if words[verb].tag[:2] not in ("VA", "VM"):
+        return None
+    plural = words[verb].text in _words()["final-plural"]
+    if not (words[verb].finite or (plural and words[0].text.lower() == "wir" and words[0].tag == "PPER")):
+        return None
+    if sum(t.finite for t in words[:verb]) != 0 or any(t.tag in _NOT_IN_A_PLAIN_MAIN_CLAUSE for t in words):
+        return None
+    cluster = verb
+    while cluster > 0 and words[cluster - 1].tag in _NONFINITE_TAGS:
+        cluster -= 1
+    if cluster == verb:
+        return None
+    found = _main_subject_end(words)
+    if found is None:
+        return None
+    subject_end, certain = found
+    middle = words[subject_end:cluster]
+    if not any(t.tag in _HEAD_TAGS | {"PRF"} for t in middle):
+        return None
+    start = words[subject_end].start
+    moved = text[start - offset : words[verb - 1].end - offset]
+    return Hit(start, words[verb].end, f"{words[verb].text} {moved}" if certain else None)
+
+
+@rule(
+    "SYN003",
+    "verb-final-main-clause",
+    Severity.MAJOR,
+    "'{match}': a German main clause puts the finite verb second, not last: '{suggestion}'",
+    "Only subordinate clauses end with the finite verb in German; a main clause that does ('Die Armee die "
+    "Stadt eingenommen hat') follows Russian word order and reads as machine translation.",
+    [
+        bad("Die Armee [[die Stadt eingenommen hat]].", fix="hat die Stadt eingenommen"),
+        bad("Er [[das Gesetz unterschrieben hatte]].", fix="hatte das Gesetz unterschrieben"),
+        bad(
+            "Selenskyj [[die Soldaten an der Front besucht hat]].",
+            fix="hat die Soldaten an der Front besucht",
+        ),
+        bad("Der Sprecher der Regierung [[dem Plan zugestimmt hat]]."),
+        bad("Wir [[diese Entscheidung getroffen haben]].", fix="haben diese Entscheidung getroffen"),
+        good("Die Armee hat die Stadt eingenommen. Er hatte das Gesetz unterschrieben."),
+        good("Wie die Armee die Stadt eingenommen hat. Was er gesagt hat."),
+        good("Die Zahl der Opfer ist gestiegen. Die Reform ist gescheitert."),
+        good("Er sagte, dass die Armee die Stadt eingenommen hat."),
+        good("Die vom Parlament beschlossene Reform ist gescheitert. Die Lage bleibt ernst."),
+        good("Er wird die Stadt verlassen müssen. Gewonnen hat am Ende die Regierung."),
+        good("Die Kinder die Hausaufgaben machen lassen. Wir haben diese Entscheidung getroffen."),
+    ],
+)
+def verb_final_main_clause(context: RuleContext) -> Iterator[Hit]:
+    for segment in context.segments:
+        if not _verb_final_trigger(segment):
+            continue
+        sentence = tagged(context, segment)
+        if not sentence.complete:
+            continue
+        hit = _verb_final_hit(sentence.tokens, segment.text, segment.start)
+        if hit is not None:
+            yield hit

@@ -2,9 +2,11 @@
 
 Builds a JSONL feed of 2,000 articles from the bundled example and the clean control texts (each
 varied so no two are identical), then runs ``mtqa check`` in-process without back-translation on one
-core and on all cores. Prints articles/s, MB/s and the peak resident memory of the process.
+core and on all cores. Prints articles/s, MB/s and the peak resident memory of the process, then the cost
+of each rule family per article on one core (rules timed one by one on the same articles, after a warm-up
+that loads every list and model once), so that a slow rule is visible.
 
-    python benchmarks/bench_rules.py [--articles 2000] [--jobs 1 2]
+    python benchmarks/bench_rules.py [--articles 2000] [--jobs 1 2] [--family-articles 500]
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,12 +28,16 @@ SOURCES = [
 ]
 
 
+def article_text(texts: list[str], number: int) -> str:
+    return texts[number % len(texts)] + f"\n\nMeldung {number} vom Tage."
+
+
 def build_feed(path: Path, count: int) -> int:
     """Write ``count`` articles to a JSONL feed; returns its size in bytes."""
     texts = [p.read_text(encoding="utf-8") for p in SOURCES]
     with path.open("w", encoding="utf-8") as feed:
         for number in range(count):
-            text = texts[number % len(texts)] + f"\n\nMeldung {number} vom Tage."
+            text = article_text(texts, number)
             feed.write(
                 json.dumps(
                     {"id": f"a{number:05d}", "text": text, "vendor": f"v{number % 3}"}, ensure_ascii=False
@@ -45,10 +53,10 @@ def run_once(feed: Path, out: Path, jobs: int) -> dict[str, float]:
         "import sys, time, resource\n"
         "from click.testing import CliRunner\n"
         "from mtqa.cli import main\n"
-        "start = time.perf_counter()\n"
+        "start = time.process_time()\n"
         f"result = CliRunner().invoke(main, ['check', {str(feed)!r}, '-o', {str(out)!r},"
         f" '--no-backtranslate', '--output-format', 'none', '--jobs', '{jobs}', '--fail-on', 'never'])\n"
-        "elapsed = time.perf_counter() - start\n"
+        "elapsed = time.process_time() - start\n"
         "assert result.exit_code == 0, result.output\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
@@ -59,10 +67,53 @@ def run_once(feed: Path, out: Path, jobs: int) -> dict[str, float]:
     return {"seconds": elapsed, "peak_mb": peak, "worker_peak_mb": children}
 
 
+def family_costs(count: int) -> None:
+    """Time each family's rules on ``count`` articles in this process and print CPU microseconds per article.
+
+    Segmenting is timed on its own; analyses that rules share through the ``RuleContext`` memo (HanTa
+    tags) are charged to the first family that asks for them, as in a real run.
+    """
+    sys.path.insert(0, str(ROOT))  # this checkout's mtqa, like the check run from its root
+    from mtqa.model import Article
+    from mtqa.rules.registry import RuleContext, all_rules
+
+    texts = [p.read_text(encoding="utf-8") for p in SOURCES]
+    rules = [r for r in all_rules() if r.family != "BTR"]
+    for number, text in enumerate(texts):
+        warm = RuleContext.of(Article(f"warm{number}", text, "<warm>"))
+        for rule_ in rules:
+            rule_.run(warm)
+    seconds: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for rule_ in rules:
+        counts[rule_.family] += 1
+    memoised = 0
+    for number in range(count):
+        started = time.process_time()
+        context = RuleContext.of(Article(f"a{number}", article_text(texts, number), "<bench>"))
+        seconds["(segmenting)"] += time.process_time() - started
+        for rule_ in rules:
+            started = time.process_time()
+            rule_.run(context)
+            seconds[rule_.family] += time.process_time() - started
+        memoised += len(context.memo)
+    total = sum(seconds.values())
+    print(
+        f"\ncost per article on one core ({count} articles, {memoised / count:.2f} memoised analyses each):"
+    )
+    print("| family | rules | µs per article | share |")
+    print("|---|---:|---:|---:|")
+    for family, spent in sorted(seconds.items(), key=lambda item: -item[1]):
+        rules_in = counts.get(family, 0) or "–"
+        print(f"| {family} | {rules_in} | {1e6 * spent / count:.0f} | {100 * spent / total:.1f} % |")
+    print(f"| all | {len(rules)} | {1e6 * total / count:.0f} | 100 % |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, os.cpu_count() or 1])
+    parser.add_argument("--family-articles", type=int, default=500, help="articles for the per-family costs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "feed.jsonl"
@@ -78,6 +129,8 @@ def main() -> None:
                 f"| {jobs} | {figures['seconds']:.2f} | {rate:.0f} | {size / 1e6 / figures['seconds']:.2f} |"
                 f" {figures['peak_mb']:.0f} | {worker} |"
             )
+    if args.family_articles > 0:
+        family_costs(args.family_articles)
 
 
 if __name__ == "__main__":

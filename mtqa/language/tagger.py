@@ -70,7 +70,7 @@ def _tagger() -> Any:
 
 def tokenize(text: str, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, str]]:
     """Words (with inner hyphens, dots, apostrophes: "URA.RU", "Kreml-Sprecher") and punctuation marks."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     for match in _TOKEN.finditer(text):
         if limit is not None and len(found) >= limit:
             break
@@ -85,15 +85,19 @@ def tag_sentence(words: list[str]) -> list[str]:
     return [str(tag) for tag in _tagger().tag_sent(words, taglevel=0)]
 
 
-def tagged(context: RuleContext, segment: Segment) -> TaggedSentence:
-    """The tags of one sentence of the article, computed once per article whichever rule asks first."""
+def tagged(context: RuleContext, segment: Segment, limit: int = MAX_TOKENS) -> TaggedSentence:
+    """The tags of one sentence of the article (its first ``limit`` tokens), computed once per article
+    whichever rule asks first; a rule that looks only at the start of a sentence asks for fewer tokens."""
+    full = context.memo.get(("hanta", segment.index, MAX_TOKENS))
+    if isinstance(full, TaggedSentence):
+        return full
 
     def compute() -> TaggedSentence:
-        words = tokenize(segment.text, segment.start, MAX_TOKENS + 1)
-        complete = len(words) <= MAX_TOKENS
-        words = words[:MAX_TOKENS]
+        words = tokenize(segment.text, segment.start, limit + 1)
+        complete = len(words) <= limit
+        words = words[:limit]
         tags = tag_sentence([w for _, _, w in words])
         tokens = tuple(Token(s, e, w, t) for (s, e, w), t in zip(words, tags, strict=True))
         return TaggedSentence(tokens, complete)
 
-    return context.memoised(("hanta", segment.index), compute)
+    return context.memoised(("hanta", segment.index, limit), compute)

@@ -31,6 +31,10 @@ _CLOSING = "\"'“”»«’)] "
 _FIRST_WORD = re.compile(r"[\W_]{0,3}(\w+)")
 _TRIGGER_WINDOW = 16
 """Words of a sentence start the verb-second trigger looks at."""
+_SOURCE_TAIL = 120
+"""Characters at the end of a sentence that may hold a reporting verb and its source."""
+_START_TOKENS = 24
+"""Tokens of a sentence start tagged for the verb-second rule."""
 _MAX_PHRASE = 12
 """Tokens a fronted phrase may span; longer ones are left alone."""
 _MAX_MODIFIERS = 5
@@ -54,12 +58,24 @@ _VERB_FINAL_MARKS = frozenset(',;:„“"»«()–—[]')
 
 
 @functools.lru_cache(maxsize=1)
+def _reporting_verb() -> re.Pattern[str]:
+    """Any reporting verb as a whole word, for a fast look at the end of each sentence."""
+    verbs = sorted(_words()["reporting-verb"], key=len, reverse=True)
+    return re.compile(r" (?:" + "|".join(re.escape(v) for v in verbs) + r") ", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
 def _words() -> dict[str, frozenset[str]]:
-    """The word lists of ``references/word_order.tsv`` by kind."""
+    """The word lists of ``references/word_order.tsv`` by kind, and the unions the triggers ask for."""
     kinds: dict[str, set[str]] = {}
     for record in load_table("word_order").records():
         kinds.setdefault(record["kind"], set()).add(record["word"])
-    return {kind: frozenset(words) for kind, words in kinds.items()}
+    lists = {kind: frozenset(words) for kind, words in kinds.items()}
+    lists["subject"] = lists["subject-pronoun"] | lists["subject-determiner"]
+    lists["determiner"] = lists["subject-determiner"] | lists["masculine-determiner"]
+    lists["function-word"] = lists["determiner"] | lists["preposition"] | lists["coordinator"]
+    lists["opener"] = lists["vorfeld-adverb"] | lists["preposition"] | lists["coordinator"]
+    return lists
 
 
 def _is_word(token: str) -> bool:
@@ -70,8 +86,11 @@ def _capitalised(token: str) -> bool:
     return token[:1].isupper() or token[:1].isdigit()
 
 
-def _lowercase_word(token: str) -> bool:
-    return token[:1].islower()
+def _verb_like(token: str) -> bool:
+    """A lowercase word that is not a determiner, preposition or conjunction: it may be a finite verb."""
+    if not token[:1].islower():
+        return False
+    return token not in _words()["function-word"]
 
 
 # --- shared phrase chunking on tags ------------------------------------------------------------------
@@ -169,14 +188,14 @@ def _verb_third_trigger(words: list[str]) -> bool:
     if at + 2 >= len(words):
         return False
     first = words[at].lower()
-    subjects = lists["subject-pronoun"] | lists["subject-determiner"]
+    subjects = lists["subject"]
     if first in lists["vorfeld-adverb"]:
         second = words[at + 1]
         lowered = second.lower()
         if lowered in lists["subject-pronoun"]:
-            return _lowercase_word(words[at + 2])
+            return _verb_like(words[at + 2])
         if second[:1].isupper() and words[at + 2].lower() in lists["subject-pronoun"]:
-            return at + 3 < len(words) and _lowercase_word(words[at + 3])
+            return at + 3 < len(words) and _verb_like(words[at + 3])
         if lowered in subjects or lowered in lists["masculine-determiner"] or second[:1].isupper():
             return _noun_then_lowercase(words, at + 1)
         return False
@@ -184,7 +203,7 @@ def _verb_third_trigger(words: list[str]) -> bool:
         for i in range(at + 2, len(words) - 1):
             if words[i].lower() in subjects and _capitalised(words[i - 1]) and _is_word(words[i - 1]):
                 if words[i].lower() in lists["subject-pronoun"]:
-                    if _lowercase_word(words[i + 1]):
+                    if _verb_like(words[i + 1]):
                         return True
                 elif _noun_then_lowercase(words, i):
                     return True
@@ -192,9 +211,11 @@ def _verb_third_trigger(words: list[str]) -> bool:
 
 
 def _noun_then_lowercase(words: list[str], at: int) -> bool:
+    """Whether the first capitalised word from ``at`` (the head of a noun phrase) is followed by a word
+    that may be a finite verb."""
     for i in range(at, min(at + _MAX_MODIFIERS + 1, len(words) - 1)):
-        if words[i][:1].isupper() and _lowercase_word(words[i + 1]):
-            return True
+        if words[i][:1].isupper():
+            return _verb_like(words[i + 1])
         if not _is_word(words[i]):
             return False
     return False
@@ -286,22 +307,15 @@ _NAME_BEFORE_SUBJECT_MESSAGE = (
     ],
 )
 def finite_verb_not_second(context: RuleContext) -> Iterator[Hit]:
+    openers = _words()["opener"]
     for segment in context.segments:
         first = _FIRST_WORD.match(segment.text)
-        if first is None or _is_question(segment):
-            continue
-        lists = _words()
-        lowered = first.group(1).lower()
-        if not (
-            lowered in lists["vorfeld-adverb"]
-            or lowered in lists["preposition"]
-            or lowered in lists["coordinator"]
-        ):
+        if first is None or first.group(1).lower() not in openers or _is_question(segment):
             continue
         words = [w for _, _, w in tokenize(segment.text, limit=_TRIGGER_WINDOW)]
         if not _verb_third_trigger(words):
             continue
-        hit = _verb_third_hit(tagged(context, segment).tokens, segment.text, segment.start)
+        hit = _verb_third_hit(tagged(context, segment, _START_TOKENS).tokens, segment.text, segment.start)
         if hit is not None:
             yield hit
 
@@ -313,7 +327,7 @@ def _source_start(words: list[tuple[int, int, str]]) -> int | None:
     """Index of a reporting verb followed only by a source ("berichtet URA.RU", "meldet die Agentur
     Interfax") at the end of the sentence; cheap, on words."""
     lists = _words()
-    determiners = lists["subject-determiner"] | lists["masculine-determiner"]
+    determiners = lists["determiner"]
     end = len(words)
     while end > 0 and not _is_word(words[end - 1][2]):
         end -= 1
@@ -404,9 +418,13 @@ _DANGLING_MESSAGE = (
 )
 def dangling_source_attribution(context: RuleContext) -> Iterator[Hit]:
     for segment in context.segments:
-        if _is_question(segment):
+        text = segment.text
+        stripped = text.rstrip(_CLOSING + ".!")
+        if not stripped[stripped.rfind(" ") + 1 :][:1].isupper() or _is_question(segment):
             continue
-        tail_start = max(0, len(segment.text) - 160)
+        if not _reporting_verb().search(text, max(0, len(text) - _SOURCE_TAIL)):
+            continue
+        tail_start = max(0, len(segment.text) - _SOURCE_TAIL)
         tail = segment.text[tail_start:]
         words = tokenize(tail, segment.start + tail_start)
         if len(words) < 3:
@@ -427,14 +445,14 @@ def dangling_source_attribution(context: RuleContext) -> Iterator[Hit]:
 
 def _verb_final_trigger(segment: Segment) -> bool:
     text = segment.text
-    if not text.endswith(".") or any(mark in text for mark in _VERB_FINAL_MARKS):
+    if not text.endswith("."):
         return False
     space = text.rfind(" ")
-    if space < 0 or not 3 <= text.count(" ") <= 35:
-        return False
     last = text[space + 1 : -1]
     lists = _words()
-    return last in lists["final-finite"] or (last in lists["final-plural"] and text[:4].lower() == "wir ")
+    if not (last in lists["final-finite"] or (last in lists["final-plural"] and text[:4].lower() == "wir ")):
+        return False
+    return 3 <= text.count(" ") <= 35 and not any(mark in text for mark in _VERB_FINAL_MARKS)
 
 
 def _main_subject_end(tokens: Sequence[Token]) -> tuple[int, bool] | None:

@@ -41,8 +41,8 @@ _MAX_MODIFIERS = 5
 
 _DETERMINER_TAGS = frozenset({"ART", "PPOSAT", "PDAT", "PIAT", "PIDAT"})
 _MODIFIER_TAGS = frozenset({"ADJ(A)", "ADJ(D)", "ADV", "CARD", "PIAT", "PIDAT"})
-_NOUN_TAGS = frozenset({"NN", "NE"})
-_HEAD_TAGS = frozenset({"NN", "NE", "CARD", "PPER", "PDS", "PIS"})
+_NOUN_TAGS = frozenset({"NN", "NNA", "NE"})
+_HEAD_TAGS = frozenset({"NN", "NNA", "NE", "CARD", "PPER", "PDS", "PIS"})
 _PREPOSITION_TAGS = frozenset({"APPR", "APPRART"})
 _ADVERB_TAGS = frozenset({"ADV", "PROAV", "ADJ(D)"})
 _NONFINITE_TAGS = frozenset(
@@ -51,7 +51,7 @@ _NONFINITE_TAGS = frozenset(
 _NOT_IN_A_PLAIN_MAIN_CLAUSE = frozenset(
     {"KOUS", "KOUI", "KON", "KOKOM", "PRELS", "PRELAT", "PWS", "PWAV", "PWAT", "PTKZU", "PTKANT", "ITJ"}
 )
-_SOURCE_TAGS = frozenset({"NE", "NN", "ART", "ADJ(A)", "FM"})
+_SOURCE_TAGS = frozenset({"NE", "NN", "NNA", "ART", "ADJ(A)", "FM"})
 _NOT_BEFORE_A_DANGLING_VERB = frozenset({"KON", "KOKOM", "ADV", "PROAV", "PTKNEG", "PTKVZ", "PPER", "PDS"})
 _GENITIVE_DETERMINERS = ("der", "des")
 _VERB_FINAL_MARKS = frozenset(',;:„“"»«()–—[]')
@@ -370,8 +370,11 @@ def _dangling_source_hit(tokens: Sequence[Token], text: str, offset: int, verb_s
     if not finite:
         return None
     end = tokens[last - 1].end
-    completes_auxiliary = tokens[finite[-1]].tag.startswith("VA") and not any(
-        tokens[i].tag.startswith("V") for i in range(finite[-1] + 1, verb)
+    lists = _words()
+    completes_auxiliary = (
+        tokens[finite[-1]].text.lower() in lists["perfect-auxiliary"]
+        and (tokens[verb].tag == "VV(PP)" or tokens[verb].text.lower() in lists["reporting-participle"])
+        and not any(tokens[i].tag.startswith("V") for i in range(finite[-1] + 1, verb))
     )
     if completes_auxiliary:
         return Hit(tokens[verb].start, end, None, _DANGLING_MESSAGE)
@@ -491,7 +494,7 @@ def _verb_final_hit(tokens: Sequence[Token], text: str, offset: int) -> Hit | No
         return None
     subject_end, certain = found
     middle = words[subject_end:cluster]
-    if not any(t.tag in _HEAD_TAGS | {"PRF"} for t in middle):
+    if not any(t.tag in _HEAD_TAGS | {"PRF"} for t in middle) or any(t.tag.startswith("V") for t in middle):
         return None
     start = words[subject_end].start
     moved = text[start - offset : words[verb - 1].end - offset]

@@ -181,6 +181,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "LEX": 0,
             "CON": 0,
             "GRM": 1,
+            "SYN": 0,
             "BPL": 1,
             "UNT": 0,
             "LOC": 0,
@@ -621,18 +622,18 @@ def test_console_jsonl() -> None:
 
 SUMMARY_HEADER = [
     "id", "origin", "vendor", "words", "segments", "findings", "minor", "major", "critical",
-    "TYP", "NAM", "LEX", "CON", "GRM", "BPL", "UNT", "LOC", "BTR",
+    "TYP", "NAM", "LEX", "CON", "GRM", "SYN", "BPL", "UNT", "LOC", "BTR",
     "artefact_score", "mean_chrf", "mean_logprob", "chrf", "error",
 ]  # fmt: skip
 EXPECTED_SUMMARY_ROWS = [
     ["peskov", "in/peskov.txt", "Google", "24", "3", "5", "2", "2", "1",
-     "2", "1", "0", "0", "1", "1", "0", "0", "0", "91.667", "54.875", "-0.8123", "55.0", ""],
+     "2", "1", "0", "0", "1", "0", "1", "0", "0", "0", "91.667", "54.875", "-0.8123", "55.0", ""],
     ["clean", "in/clean.txt", "DeepL", "3", "0", "0", "0", "0", "0",
-     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
+     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
     ["small", "in/small.txt", "DeepL", "4", "0", "1", "1", "0", "0",
-     "1", "0", "0", "0", "0", "0", "0", "0", "0", "25.0", "", "", "", ""],
+     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "25.0", "", "", "", ""],
     ["broken", "feeds/a.jsonl#broken", "", "", "", "", "", "", "",
-     "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
+     "", "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
 ]  # fmt: skip
 
 
@@ -649,8 +650,9 @@ def test_summary_csv(tmp_path: Path) -> None:
 def test_summary_csv_columns_are_stable_without_scores(tmp_path: Path) -> None:
     run_reporter(SummaryReporter(tmp_path), RunSummary((CLEAN,), ()))
     header, row = read_csv(tmp_path / "summary.csv")
-    assert header == [*SUMMARY_HEADER[:19], "error"]
-    assert row == [*EXPECTED_SUMMARY_ROWS[1][:19], ""]
+    scores = SUMMARY_HEADER.index("artefact_score") + 1
+    assert header == [*SUMMARY_HEADER[:scores], "error"]
+    assert row == [*EXPECTED_SUMMARY_ROWS[1][:scores], ""]
 
 
 def test_vendors_csv(tmp_path: Path) -> None:
@@ -693,6 +695,7 @@ def test_summary_json(tmp_path: Path) -> None:
                 "LEX": 0,
                 "CON": 0,
                 "GRM": 1,
+                "SYN": 0,
                 "BPL": 1,
                 "UNT": 0,
                 "LOC": 0,

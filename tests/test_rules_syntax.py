@@ -51,6 +51,12 @@ BAD = [
     ("Dabei es handelt sich um einen Irrtum.", "SYN001", "es handelt", "handelt es"),
     ("Und dann sie trafen sich mit Vertretern der Regierung.", "SYN001", "sie trafen", "trafen sie"),
     ("Vorher KP.RU ich habe berichtet.", "SYN001", "KP.RU ich habe", None),
+    (
+        "Am 24. Februar 2022 die russische Armee hat die Grenze überschritten.",
+        "SYN001",
+        "die russische Armee hat",
+        "hat die russische Armee",
+    ),
     # SYN002: the source after a finished clause, without a comma or hanging
     ("Seine Worte werden vom Korrespondenten berichtet URA.RU.", "SYN002", "berichtet URA.RU", None),
     (
@@ -128,6 +134,8 @@ GOOD = [
     "Selenskyj besuchte die Soldaten an der Front, berichtete Ukrinform.",
     "In einer Erklärung teilte das Ministerium mit, dass die Lage stabil ist.",
     "Das meldeten auch Reuters und AFP. Er sprach mit Journalisten und informierte Reuters.",
+    "Auch die Deutsche Bahn meldet Einschränkungen. Am Montag meldete Interfax neue Zahlen.",
+    "Am 24. Februar 2022 hat die russische Armee die Grenze überschritten.",
 ]
 
 
@@ -157,11 +165,12 @@ def test_a_sentence_is_tagged_once_for_all_rules(monkeypatch: pytest.MonkeyPatch
         return original(words)
 
     monkeypatch.setattr(tagger, "tag_sentence", counting)
-    # triggers SYN002 and SYN003 (and SYN001's start window reuses the full tagging)
-    context = RuleContext.of(article("Die Armee die Stadt eingenommen hat. Das berichtet Reuters."))
-    for rule in SYN_RULES:
-        rule.run(context)
-    assert sorted(c[0] for c in calls) == ["Das", "Die"]
+    # the first sentence triggers SYN001 (its start) and SYN002 (all of it), the second SYN003
+    text = "Vorher ich habe berichtet KP.RU. Die Armee die Stadt eingenommen hat."
+    context = RuleContext.of(article(text))
+    found = [f.code for rule in SYN_RULES for f in rule.run(context)]
+    assert found == ["SYN001", "SYN002", "SYN003"]
+    assert [c[0] for c in calls] == ["Vorher", "Die"]
 
 
 def test_sentences_no_trigger_selects_are_never_tagged(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,10 +197,14 @@ def test_a_sentence_without_end_costs_bounded_time() -> None:
     assert time.perf_counter() - started < 2.0
 
 
-def test_languagetool_correct_sentences_give_no_word_order_finding(shared_dir: Path) -> None:
-    path = shared_dir / "languagetool-examples" / "correct.tsv"
+@pytest.mark.parametrize(("name", "rows_expected"), [("correct", 2710), ("incorrect", 4536)])
+def test_languagetool_sentences_give_no_word_order_finding(
+    shared_dir: Path, name: str, rows_expected: int
+) -> None:
+    """LanguageTool's correct sentences, and its sentences with other kinds of error (none of word order)."""
+    path = shared_dir / "languagetool-examples" / f"{name}.tsv"
     with path.open(encoding="utf-8") as table:
         rows = list(csv.DictReader(table, delimiter="\t", quoting=csv.QUOTE_NONE))
-    assert len(rows) == 2710
+    assert len(rows) == rows_expected
     found = [(row["text"], hit) for row in rows for hit in syn(row["text"])]
     assert found == []

@@ -24,7 +24,7 @@ MODEL = "morphmodel_ger.pgz"
 MAX_TOKENS = 60
 """Only the first tokens of a longer sentence are tagged, so a sentence without end costs bounded time."""
 
-_TOKEN = re.compile(r"\w+(?:[-.'’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d{1,2}\.(?=[ \u00a0]+\w)|\w+(?:[-.'’]\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -86,18 +86,22 @@ def tag_sentence(words: list[str]) -> list[str]:
 
 
 def tagged(context: RuleContext, segment: Segment, limit: int = MAX_TOKENS) -> TaggedSentence:
-    """The tags of one sentence of the article (its first ``limit`` tokens), computed once per article
-    whichever rule asks first; a rule that looks only at the start of a sentence asks for fewer tokens."""
-    full = context.memo.get(("hanta", segment.index, MAX_TOKENS))
-    if isinstance(full, TaggedSentence):
-        return full
+    """The tags of one sentence of the article (at least its first ``limit`` tokens), computed once per
+    article whichever rule asks first; a rule that looks only at the start of a sentence asks for fewer
+    tokens, and a later rule that needs more has the sentence tagged again, further."""
+    key = ("hanta", segment.index)
+    sentence = context.memoised(key, lambda: _tag(segment, limit))
+    if sentence.complete or len(sentence.tokens) >= limit:
+        return sentence
+    sentence = _tag(segment, limit)
+    context.memo[key] = sentence
+    return sentence
 
-    def compute() -> TaggedSentence:
-        words = tokenize(segment.text, segment.start, limit + 1)
-        complete = len(words) <= limit
-        words = words[:limit]
-        tags = tag_sentence([w for _, _, w in words])
-        tokens = tuple(Token(s, e, w, t) for (s, e, w), t in zip(words, tags, strict=True))
-        return TaggedSentence(tokens, complete)
 
-    return context.memoised(("hanta", segment.index, limit), compute)
+def _tag(segment: Segment, limit: int) -> TaggedSentence:
+    words = tokenize(segment.text, segment.start, limit + 1)
+    complete = len(words) <= limit
+    words = words[:limit]
+    tags = tag_sentence([w for _, _, w in words])
+    tokens = tuple(Token(s, e, w, t) for (s, e, w), t in zip(words, tags, strict=True))
+    return TaggedSentence(tokens, complete)

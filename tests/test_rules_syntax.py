@@ -134,6 +134,11 @@ GOOD = [
     "Selenskyj besuchte die Soldaten an der Front, berichtete Ukrinform.",
     "In einer Erklärung teilte das Ministerium mit, dass die Lage stabil ist.",
     "Das meldeten auch Reuters und AFP. Er sprach mit Journalisten und informierte Reuters.",
+    "Die Männer die den Anschlag verübt hatten. Der Mann der das Geld gestohlen hat.",
+    "Was genau geschah, erklärt Professor Müller.",
+    "Die Meldung bestätigte am Abend Innenministerin Nancy Faeser.",
+    "Der Journalist ist seit Jahren in Rente und schreibt Bücher.",
+    "Die Ministerin sagte das am Montag der Zeitung Bild.",
     "Auch die Deutsche Bahn meldet Einschränkungen. Am Montag meldete Interfax neue Zahlen.",
     "Am 24. Februar 2022 hat die russische Armee die Grenze überschritten.",
 ]

@@ -499,9 +499,22 @@ def _verb_final_hit(tokens: Sequence[Token], text: str, offset: int) -> Hit | No
     middle = words[subject_end:cluster]
     if not any(t.tag in _HEAD_TAGS | {"PRF"} for t in middle) or any(t.tag.startswith("V") for t in middle):
         return None
+    if _relative_pronoun_like(middle):
+        return None
     start = words[subject_end].start
     moved = text[start - offset : words[verb - 1].end - offset]
     return Hit(start, words[verb].end, f"{words[verb].text} {moved}" if certain else None)
+
+
+def _relative_pronoun_like(middle: Sequence[Token]) -> bool:
+    """Whether the words after the subject may open a relative clause whose comma is missing ("Die
+    Männer die den Anschlag verübt hatten"): a bare "der/die/das" not followed by its noun."""
+    if len(middle) < 2 or middle[0].text.lower() not in _RELATIVE_PRONOUNS:
+        return False
+    return middle[1].tag not in _NOUN_TAGS | _MODIFIER_TAGS
+
+
+_RELATIVE_PRONOUNS = frozenset({"der", "die", "das", "dem", "den", "denen", "dessen", "deren"})
 
 
 @rule(

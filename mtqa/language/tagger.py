@@ -78,6 +78,11 @@ def tokenize(text: str, offset: int = 0, limit: int | None = None) -> list[tuple
     return found
 
 
+def words(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The tokens of ``text[start:end]`` as ``tokenize`` finds them, without offsets (fast, for triggers)."""
+    return _TOKEN.findall(text, start, len(text) if end is None else end)
+
+
 def tag_sentence(words: list[str]) -> list[str]:
     """STTS tags for ``words`` (HanTa, tags only)."""
     if not words:

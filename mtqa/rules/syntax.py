@@ -18,11 +18,12 @@ skipped rather than guessed at. Codes SYN001-SYN003 are in use.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from mtqa.language.tagger import Token, tagged, tokenize
+from mtqa.language.tagger import Token, tagged, words
 from mtqa.model import Segment, Severity
 from mtqa.references import load_table
 from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
@@ -31,6 +32,8 @@ _CLOSING = "\"'“”»«’)] "
 _FIRST_WORD = re.compile(r"[\W_]{0,3}(\w+)")
 _TRIGGER_WINDOW = 16
 """Words of a sentence start the verb-second trigger looks at."""
+_TRIGGER_CHARACTERS = 200
+"""Characters of a sentence start those words are taken from."""
 _SOURCE_TAIL = 120
 """Characters at the end of a sentence that may hold a reporting verb and its source."""
 _START_TOKENS = 24
@@ -59,9 +62,29 @@ _VERB_FINAL_MARKS = frozenset(',;:„“"»«()–—[]')
 
 @functools.lru_cache(maxsize=1)
 def _reporting_verb() -> re.Pattern[str]:
-    """Any reporting verb as a whole word, for a fast look at the end of each sentence."""
-    verbs = sorted(_words()["reporting-verb"], key=len, reverse=True)
-    return re.compile(r" (?:" + "|".join(re.escape(v) for v in verbs) + r") ", re.IGNORECASE)
+    """Any reporting verb after a word, for one fast pass over the article."""
+    return _any_word(_words()["reporting-verb"], " ")
+
+
+def _any_word(words: frozenset[str], after: str) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile(r" (?:" + "|".join(re.escape(w) for w in ordered) + r")" + after)
+
+
+def _segments_with(context: RuleContext, pattern: re.Pattern[str]) -> Iterator[Segment]:
+    """The sentences in which ``pattern`` matches, each once, in order: one regex pass over the article
+    instead of a look at every sentence."""
+    segments = context.segments
+    starts = context.memoised("segment-starts", lambda: [s.start for s in segments])
+    last = -1
+    for match in pattern.finditer(context.text):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if index <= last or index < 0:
+            continue
+        segment = segments[index]
+        if match.end() <= segment.end:
+            last = index
+            yield segment
 
 
 @functools.lru_cache(maxsize=1)
@@ -312,8 +335,7 @@ def finite_verb_not_second(context: RuleContext) -> Iterator[Hit]:
         first = _FIRST_WORD.match(segment.text)
         if first is None or first.group(1).lower() not in openers or _is_question(segment):
             continue
-        words = [w for _, _, w in tokenize(segment.text, limit=_TRIGGER_WINDOW)]
-        if not _verb_third_trigger(words):
+        if not _verb_third_trigger(words(segment.text, 0, _TRIGGER_CHARACTERS)[:_TRIGGER_WINDOW]):
             continue
         hit = _verb_third_hit(tagged(context, segment, _START_TOKENS).tokens, segment.text, segment.start)
         if hit is not None:
@@ -323,38 +345,39 @@ def finite_verb_not_second(context: RuleContext) -> Iterator[Hit]:
 # --- SYN002: a news source left hanging at the end of the sentence --------------------------------
 
 
-def _source_start(words: list[tuple[int, int, str]]) -> int | None:
+def _source_start(words: list[str]) -> int | None:
     """Index of a reporting verb followed only by a source ("berichtet URA.RU", "meldet die Agentur
     Interfax") at the end of the sentence; cheap, on words."""
     lists = _words()
     determiners = lists["determiner"]
     end = len(words)
-    while end > 0 and not _is_word(words[end - 1][2]):
+    while end > 0 and not _is_word(words[end - 1]):
         end -= 1
-    if end < len(words) and words[end][2] not in ".!":
+    if end < len(words) and words[end] not in ".!":
         return None
     for verb in range(end - 2, max(end - 7, 0), -1):
-        if words[verb][2].lower() in lists["reporting-verb"]:
-            if not _is_word(words[verb - 1][2]):
+        if words[verb].lower() in lists["reporting-verb"]:
+            if not _is_word(words[verb - 1]):
                 return None
-            source = [w for _, _, w in words[verb + 1 : end]]
+            source = words[verb + 1 : end]
             if not any(w[:1].isupper() for w in source):
                 return None
             if not all(w[:1].isupper() or w.lower() in determiners for w in source):
                 return None
             # a finished clause before the verb has some lowercase content word (a verb among them);
             # "Das berichtet Reuters" and "Auch die Bahn meldet Einschränkungen" have none
-            before = (w for _, _, w in words[:verb])
+            before = words[:verb]
             return verb if any(w[:1].islower() and w not in lists["function-word"] for w in before) else None
-        word = words[verb][2]
+        word = words[verb]
         if not (_is_word(word) and (word[:1].isupper() or word.lower() in determiners)):
             return None
     return None
 
 
-def _dangling_source_hit(tokens: Sequence[Token], text: str, offset: int, verb_start: int) -> Hit | None:
-    verb = next((i for i, t in enumerate(tokens) if t.start == verb_start), None)
-    if verb is None or verb < 2:
+def _dangling_source_hit(tokens: Sequence[Token], text: str, offset: int, from_end: int) -> Hit | None:
+    """``from_end``: the reporting verb's position counted from the end of the sentence's tokens."""
+    verb = len(tokens) - from_end
+    if verb < 2 or tokens[verb].text.lower() not in _words()["reporting-verb"]:
         return None
     last = len(tokens)
     while last > verb and not _is_word(tokens[last - 1].text):
@@ -423,25 +446,21 @@ _DANGLING_MESSAGE = (
     ],
 )
 def dangling_source_attribution(context: RuleContext) -> Iterator[Hit]:
-    for segment in context.segments:
+    closing = _CLOSING + ".!"
+    for segment in _segments_with(context, _reporting_verb()):
         text = segment.text
-        stripped = text.rstrip(_CLOSING + ".!")
-        if not stripped[stripped.rfind(" ") + 1 :][:1].isupper() or _is_question(segment):
+        stripped = text.rstrip(closing)
+        last = stripped.rfind(" ") + 1
+        if not stripped[last : last + 1].isupper() or _is_question(segment):
             continue
-        if not _reporting_verb().search(text, max(0, len(text) - _SOURCE_TAIL)):
-            continue
-        tail_start = max(0, len(segment.text) - _SOURCE_TAIL)
-        tail = segment.text[tail_start:]
-        words = tokenize(tail, segment.start + tail_start)
-        if len(words) < 3:
-            continue
-        verb = _source_start(words)
+        tail = words(text, max(0, len(text) - _SOURCE_TAIL))
+        verb = _source_start(tail) if len(tail) >= 3 else None
         if verb is None:
             continue
         sentence = tagged(context, segment)
         if not sentence.complete:
             continue
-        hit = _dangling_source_hit(sentence.tokens, segment.text, segment.start, words[verb][0])
+        hit = _dangling_source_hit(sentence.tokens, segment.text, segment.start, len(tail) - verb)
         if hit is not None:
             yield hit
 

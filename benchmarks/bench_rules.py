@@ -106,9 +106,7 @@ def family_costs(count: int) -> None:
             seconds[rule_.family] += time.process_time() - started
         memoised += len(context.memo)
     total = sum(seconds.values())
-    print(
-        f"\ncost per article on one core ({count} articles, {memoised / count:.2f} memoised analyses each):"
-    )
+    print(f"\ncost per article on one core ({count} articles, {memoised / count:.2f} memo entries each):")
     print("| family | rules | µs per article | share |")
     print("|---|---:|---:|---:|")
     for family, spent in sorted(seconds.items(), key=lambda item: -item[1]):

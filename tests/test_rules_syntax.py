@@ -51,6 +51,8 @@ BAD = [
     ("Dabei es handelt sich um einen Irrtum.", "SYN001", "es handelt", "handelt es"),
     ("Und dann sie trafen sich mit Vertretern der Regierung.", "SYN001", "sie trafen", "trafen sie"),
     ("Vorher KP.RU ich habe berichtet.", "SYN001", "KP.RU ich habe", None),
+    ("Am Montag Selenskyj hat gesagt, dass er verhandeln will.", "SYN001", "Selenskyj hat", "hat Selenskyj"),
+    ("Am 9. Mai Moskau feiert den Sieg.", "SYN001", "Moskau feiert", "feiert Moskau"),
     (
         "Am 24. Februar 2022 die russische Armee hat die Grenze überschritten.",
         "SYN001",
@@ -108,6 +110,7 @@ GOOD = [
     "Laut Reuters hat die Regierung abgelehnt. Laut Angaben der Polizei wurden drei Menschen verletzt.",
     "Nach Angaben der Behörden sind drei Menschen gestorben. Über 100 Menschen sind gestorben.",
     "Laut Präsident Wladimir Selenskyj hat die Armee gehalten.",
+    "Am Montag hat Selenskyj gesagt, dass er verhandeln will. Am Dienstag Morgen sagte Scholz, er komme.",
     "In der ostukrainischen Stadt Charkiw wurde Luftalarm ausgelöst.",
     "In der Ukraine und in Russland haben die Menschen Angst.",
     "Mit der Ukraine die Lage zu besprechen ist schwierig.",

@@ -133,7 +133,7 @@ def _noun_phrase_end(tokens: Sequence[Token], at: int, *, genitive: bool = True)
     head = tokens[m].tag
     m += 1
     if head in _NOUN_TAGS or head == "CARD":
-        while m < n and tokens[m].tag in _NOUN_TAGS | {"CARD"}:
+        while m < n and tokens[m].tag in _NOUN_TAGS | {"CARD"} and not _name_after_a_time(tokens, m):
             m += 1
     while genitive and m < n and tokens[m].text.lower() in _GENITIVE_DETERMINERS and m - at < _MAX_PHRASE:
         after = _noun_phrase_end(tokens, m, genitive=False)
@@ -141,6 +141,15 @@ def _noun_phrase_end(tokens: Sequence[Token], at: int, *, genitive: bool = True)
             return None
         m = after
     return m
+
+
+def _name_after_a_time(tokens: Sequence[Token], at: int) -> bool:
+    """A name right after a time ("am Montag Selenskyj", "im Jahr 2022 Russland") is not part of that
+    phrase, as it would be after a title ("laut Präsident Selenskyj")."""
+    if tokens[at].tag != "NE" or at == 0:
+        return False
+    before = tokens[at - 1]
+    return before.tag == "CARD" or before.text.lower() in _words()["time-noun"]
 
 
 def _prepositional_phrase_end(tokens: Sequence[Token], at: int) -> int | None:
@@ -230,7 +239,13 @@ def _verb_third_trigger(words: list[str]) -> bool:
                         return True
                 elif _noun_then_lowercase(words, i):
                     return True
+            elif words[i][:1].isupper() and _after_a_time(words[i - 1]) and _verb_like(words[i + 1]):
+                return True
     return False
+
+
+def _after_a_time(word: str) -> bool:
+    return word.isdigit() or word.lower() in _words()["time-noun"]
 
 
 def _noun_then_lowercase(words: list[str], at: int) -> bool:
@@ -261,7 +276,8 @@ def _verb_third_hit(tokens: Sequence[Token], text: str, offset: int) -> Hit | No
         if phrase_end is None:
             return None
         subject_start = phrase_end
-        subject_end = _subject_end(tokens, subject_start, after_adverb=False)
+        after_time = phrase_end < len(tokens) and _name_after_a_time(tokens, phrase_end)
+        subject_end = _subject_end(tokens, subject_start, after_adverb=after_time)
     else:
         return None
     if subject_end is None or subject_end >= len(tokens):

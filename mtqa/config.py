@@ -76,7 +76,10 @@ class Settings:
         return self.ignore + tuple(extra)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The settings as recorded in the run summary, with the versions of the language resources."""
+        from mtqa.language import tagger
+
+        return {**asdict(self), "language_resources": {"tagger": tagger.signature()}}
 
 
 def find_config(start: Path) -> Path | None:

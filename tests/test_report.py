@@ -186,6 +186,7 @@ EXPECTED_PESKOV_JSON: dict[str, Any] = {
             "LEX": 0,
             "CON": 0,
             "GRM": 1,
+            "SYN": 0,
             "BPL": 1,
             "UNT": 0,
             "LOC": 0,
@@ -648,18 +649,18 @@ def test_console_jsonl() -> None:
 
 SUMMARY_HEADER = [
     "id", "origin", "vendor", "words", "segments", "findings", "minor", "major", "critical",
-    "TYP", "NAM", "LEX", "CON", "GRM", "BPL", "UNT", "LOC", "SRC", "BTR",
+    "TYP", "NAM", "LEX", "CON", "GRM", "SYN", "BPL", "UNT", "LOC", "SRC", "BTR",
     "artefact_score", "mean_chrf", "mean_logprob", "chrf", "error",
 ]  # fmt: skip
 EXPECTED_SUMMARY_ROWS = [
     ["peskov", "in/peskov.txt", "Google", "24", "3", "5", "2", "2", "1",
-     "2", "1", "0", "0", "1", "1", "0", "0", "0", "0", "17.742", "54.875", "-0.8123", "55.0", ""],
+     "2", "1", "0", "0", "1", "0", "1", "0", "0", "0", "0", "17.742", "54.875", "-0.8123", "55.0", ""],
     ["clean", "in/clean.txt", "DeepL", "3", "0", "0", "0", "0", "0",
-     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
+     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
     ["small", "in/small.txt", "DeepL", "4", "0", "1", "1", "0", "0",
-     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.962", "", "", "", ""],
+     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.962", "", "", "", ""],
     ["broken", "feeds/a.jsonl#broken", "", "", "", "", "", "", "",
-     "", "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
+     "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
 ]  # fmt: skip
 
 
@@ -721,6 +722,7 @@ def test_summary_json(tmp_path: Path) -> None:
                 "LEX": 0,
                 "CON": 0,
                 "GRM": 1,
+                "SYN": 0,
                 "BPL": 1,
                 "UNT": 0,
                 "LOC": 0,

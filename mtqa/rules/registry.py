@@ -28,6 +28,7 @@ FAMILY_MODULES = (
     "untranslated",
     "locale",
     "source",
+    "syntax",
     "backtranslation",
 )
 """Modules under ``mtqa.rules`` that declare rules, one per family (BTR findings come from scores)."""
@@ -38,6 +39,7 @@ FAMILIES = {
     "LEX": "calques, wrong word sense",
     "CON": "inconsistency within an article",
     "GRM": "agreement",
+    "SYN": "word order",
     "BPL": "site boilerplate",
     "UNT": "untranslated text",
     "LOC": "number and date formats",

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mtqa.errors import ReferenceDataError
 from mtqa.model import Severity
 from mtqa.references import load_table
 from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
@@ -277,3 +278,58 @@ def currency_symbol_first(context: RuleContext) -> Iterator[Hit]:
                 hits.append(Hit(at, amount.end(), " ".join(w for w in words if w)))
             at = text.find(symbol, at + 1)
     yield from sorted(hits, key=lambda hit: hit.start)
+
+
+# --- month abbreviations (LOC006) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthAbbreviation:
+    wrong: str
+    dot_required: bool
+    german: str
+
+
+@functools.lru_cache(maxsize=1)
+def month_abbreviations() -> tuple[re.Pattern[str], dict[str, MonthAbbreviation]]:
+    """The pattern "day. abbreviation" over ``references/month_abbreviations.tsv``, and its rows."""
+    table = load_table("month_abbreviations")
+    rows: dict[str, MonthAbbreviation] = {}
+    for record, origin in zip(table.records(), table.origins, strict=True):
+        wrong, dot = record["wrong"], record["dot"]
+        if not wrong.isalpha() or dot not in ("required", "optional") or not record["german"]:
+            raise ReferenceDataError(f"{origin}: expected letters, required|optional and a German month")
+        rows[wrong] = MonthAbbreviation(wrong, dot == "required", record["german"])
+    names = "|".join(sorted(map(re.escape, rows), key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\d.,])(?:[1-9]|[12]\d|3[01])\.{_SPACE}(?P<month>{names})(?P<dot>\.)?"
+        rf"(?![\w-])(?!{_SPACE}[A-ZÄÖÜ][a-zäöü])"
+    )
+    return pattern, rows
+
+
+@rule(
+    "LOC006",
+    "mistranslated-month-abbreviation",
+    Severity.MAJOR,
+    "'{match}' after a day is no German month: write '{suggestion}'",
+    "Russian dates abbreviate the month (14 сен.); machine translation reads the abbreviation as a word "
+    '("14. Saint") or keeps an English one ("3. Oct."), and the reader loses the date.',
+    [
+        bad("Die Sitzung fand am 14. [[Saint]] statt.", fix="September"),
+        bad("Die Sitzung fand am 14. [[Sen.]] 2025 statt.", fix="September"),
+        bad("Der Vertrag vom 3. [[Oct.]] gilt weiter.", fix="Oktober"),
+        good("Die Sitzung fand am 14. Sept. statt; am 3. Okt. und am 1. Dez. ebenfalls."),
+        good("Am 14. Saint-Tropez-Festival und beim 3. Saint Laurent-Preis; Theresa May sprach."),
+    ],
+)
+def mistranslated_month_abbreviation(context: RuleContext) -> Iterator[Hit]:
+    text = context.text
+    if "." not in text:
+        return
+    pattern, rows = month_abbreviations()
+    for match in pattern.finditer(text):
+        row = rows[match.group("month")]
+        if row.dot_required and not match.group("dot"):
+            continue
+        yield Hit(match.start("month"), match.end(), row.german)

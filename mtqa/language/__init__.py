@@ -1,0 +1,1 @@
+"""German language resources behind small lazy interfaces (lexicons, taggers, word lists)."""

@@ -283,6 +283,12 @@ def currency_symbol_first(context: RuleContext) -> Iterator[Hit]:
 # --- month abbreviations (LOC006) ------------------------------------------------------------------
 
 
+_DAY_DOT = re.compile(rf"\.(?<=\d\.){_SPACE}(?=[A-Z])")
+"""A full stop after a digit and before a capital: where "14. Saint" can begin (a literal first)."""
+_SENTENCE_AFTER = re.compile(rf"\Z|\n|{_SPACE}+[A-ZÄÖÜ„»«]")
+"""After the abbreviation's full stop: the stop also ends the sentence, and stays."""
+
+
 @dataclass(frozen=True)
 class MonthAbbreviation:
     wrong: str
@@ -301,10 +307,7 @@ def month_abbreviations() -> tuple[re.Pattern[str], dict[str, MonthAbbreviation]
             raise ReferenceDataError(f"{origin}: expected letters, required|optional and a German month")
         rows[wrong] = MonthAbbreviation(wrong, dot == "required", record["german"])
     names = "|".join(sorted(map(re.escape, rows), key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?<![\d.,])(?:[1-9]|[12]\d|3[01])\.{_SPACE}(?P<month>{names})(?P<dot>\.)?"
-        rf"(?![\w-])(?!{_SPACE}[A-ZÄÖÜ][a-zäöü])"
-    )
+    pattern = re.compile(rf"(?P<month>{names})(?P<dot>\.)?(?![\w-])(?!{_SPACE}[A-ZÄÖÜ][a-zäöü])")
     return pattern, rows
 
 
@@ -328,8 +331,21 @@ def mistranslated_month_abbreviation(context: RuleContext) -> Iterator[Hit]:
     if "." not in text:
         return
     pattern, rows = month_abbreviations()
-    for match in pattern.finditer(text):
+    for day in _DAY_DOT.finditer(text):
+        digits = day.start()
+        while digits > day.start() - 3 and digits > 0 and text[digits - 1].isdigit():
+            digits -= 1
+        if digits > 0 and (text[digits - 1] in ".," or text[digits - 1].isdigit()):
+            continue
+        if day.start() - digits > 2 or not 1 <= int(text[digits : day.start()]) <= _LONGEST_MONTH:
+            continue
+        match = pattern.match(text, day.end())
+        if match is None:
+            continue
         row = rows[match.group("month")]
         if row.dot_required and not match.group("dot"):
             continue
-        yield Hit(match.start("month"), match.end(), row.german)
+        end = match.end()
+        if match.group("dot") and _SENTENCE_AFTER.match(text, end):
+            end -= 1
+        yield Hit(match.start("month"), end, row.german)

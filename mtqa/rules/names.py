@@ -200,6 +200,49 @@ def _endings() -> tuple[_Ending, ...]:
     return tuple(sorted(endings, key=lambda e: -len(e.ending)))
 
 
+# --- transliterated acronyms (data) --------------------------------------------------------------
+
+_ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z](?: RF)?")
+"""How a listed acronym looks: capitals (lower-case letters inside: MTschS), maybe "RF" after it."""
+
+
+@dataclass(frozen=True)
+class AcronymEntry:
+    acronym: str
+    source: str
+    german: str
+
+
+@functools.lru_cache(maxsize=1)
+def acronyms() -> dict[str, AcronymEntry]:
+    """``references/acronyms.tsv`` by acronym; a malformed row raises ``ReferenceDataError``."""
+    table = load_table("acronyms")
+    found: dict[str, AcronymEntry] = {}
+    for record, origin in zip(table.records(), table.origins, strict=True):
+        acronym = record["acronym"].replace("\u00a0", " ")
+        if not _ACRONYM.fullmatch(acronym):
+            raise ReferenceDataError(f"{origin}: {acronym!r} is not an acronym of capital letters")
+        if not record["german"]:
+            raise ReferenceDataError(f"{origin}: empty german rendering")
+        if acronym in found:
+            raise ReferenceDataError(f"{origin}: {acronym!r} listed twice")
+        found[acronym] = AcronymEntry(acronym, record["source"], record["german"])
+    return found
+
+
+_CAPITALS_WINDOW = 80
+"""How far the capitals check looks on each side of an acronym, so it stays linear on any input."""
+
+
+def _in_capitals_line(text: str, start: int, end: int) -> bool:
+    """Whether the line around the span has no lower-case letter nearby (a headline in capitals)."""
+    line_start = text.rfind("\n", max(0, start - _CAPITALS_WINDOW), start) + 1
+    line_end = text.find("\n", end, end + _CAPITALS_WINDOW)
+    before = text[max(line_start, start - _CAPITALS_WINDOW) : start]
+    after = text[end : end + _CAPITALS_WINDOW if line_end < 0 else line_end]
+    return not any(c.islower() for c in before + after)
+
+
 # --- the lexicon: every list merged, with per-word caches ---------------------------------------------
 
 
@@ -229,6 +272,8 @@ class _Word:
     """The listed name this unknown, non-German word is spelled like (NAM004)."""
     place: str | None = None
     """The Ukrainian-based German form of this Russian-based place name (NAM006)."""
+    acronym: bool = False
+    """A listed transliterated acronym starts with this word (NAM007)."""
 
     @property
     def interesting(self) -> bool:
@@ -242,6 +287,7 @@ class _Word:
             or self.phrase
             or self.misspelt is not None
             or self.place is not None
+            or self.acronym
         )
 
 
@@ -377,6 +423,8 @@ class Lexicon:
         for entry in entries:
             if entry.kind in ("city", "region", "place") and " " not in entry.german:
                 self.towns.setdefault(_town_stem(entry.german.lower()), entry.german)
+        self.acronyms = acronyms()
+        self.acronym_words = frozenset(a.split(" ")[0] for a in self.acronyms)
         self._words: dict[str, _Word] = {}
         self._given_guesses: dict[str, str | None] = {}
         self._sound_alikes: dict[tuple[str, str | None], str | None] = {}
@@ -398,7 +446,8 @@ class Lexicon:
             phrase = word in self.phrases
             misspelt = self._misspelt(word) if base.status is _Status.UNKNOWN else None
             place = next((self.places[s] + x for s, x in _stems(word) if s in self.places), None)
-            if title or given is not None or phrase or misspelt is not None or place is not None:
+            acronym = word in self.acronym_words
+            if title or given is not None or phrase or misspelt is not None or place is not None or acronym:
                 info = _Word(
                     base.status,
                     base.german,
@@ -409,6 +458,7 @@ class Lexicon:
                     phrase,
                     misspelt,
                     place,
+                    acronym,
                 )
             else:
                 info = _PLAIN.get(base, base)
@@ -467,7 +517,7 @@ class Lexicon:
             lexicon = german_lexicon()
             if lexicon.is_known(word) or lexicon.is_known(stem):
                 return None
-            if best in self.native and (lexicon.zipf(word) > 0 or lexicon.zipf(stem) > 0):
+            if best in self.native and (lexicon.is_attested(word) or lexicon.is_attested(stem)):
                 return None
             return best + suffix
         return None
@@ -679,6 +729,11 @@ def _analyse(text: str, names: tuple[str, ...], allow: tuple[str, ...]) -> tuple
         if start < skip_until or start in hits:
             continue
         info = lex.word(word)
+        if info.acronym:
+            acronym = _acronym_at(lex, text, start, end)
+            if acronym is not None:
+                hits[start] = ("NAM007", acronym)
+            continue
         if info.phrase:
             phrase_end, german, code = _phrase_at(lex, text, word, end)
             if phrase_end:
@@ -735,6 +790,25 @@ def _phrase_at(lex: Lexicon, text: str, word: str, end: int) -> tuple[int, str |
             continue
         return tail, None if phrase.german is None else phrase.german + suffix, phrase.code
     return 0, None, ""
+
+
+def _acronym_at(lex: Lexicon, text: str, start: int, end: int) -> Hit | None:
+    """A listed acronym at ``start``: the two-word form first ("WS RF"), never inside a compound."""
+    if (start > 0 and text[start - 1] == "-") or text.startswith("-", end):
+        return None
+    word = text[start:end]
+    entry = None
+    for space in (" ", "\u00a0"):
+        if text.startswith(space + "RF", end) and not text[end + 3 : end + 4].isalnum():
+            entry = lex.acronyms.get(f"{word} RF")
+            if entry is not None and not text.startswith("-", end + 3):
+                end += 3
+                break
+            entry = None
+    entry = entry or lex.acronyms.get(word)
+    if entry is None or _in_capitals_line(text, start, end):
+        return None
+    return Hit(start, end, entry.german)
 
 
 def _after_given_name(lex: Lexicon, text: str, start: int) -> bool:
@@ -950,44 +1024,6 @@ def russian_based_ukrainian_place(context: RuleContext) -> Iterator[Hit]:
     yield from _hits(context, "NAM006")
 
 
-# --- transliterated acronyms ---------------------------------------------------------------------
-
-_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Za-z]*[A-Z](?:[ \u00a0]RF)?(?![\w-])")
-"""A word of capitals (lower-case letters inside: MTschS), with a following "RF" (WS RF)."""
-
-
-@dataclass(frozen=True)
-class AcronymEntry:
-    acronym: str
-    source: str
-    german: str
-
-
-@functools.lru_cache(maxsize=1)
-def acronyms() -> dict[str, AcronymEntry]:
-    """``references/acronyms.tsv`` by acronym; a malformed row raises ``ReferenceDataError``."""
-    table = load_table("acronyms")
-    found: dict[str, AcronymEntry] = {}
-    for record, origin in zip(table.records(), table.origins, strict=True):
-        acronym = record["acronym"].replace("\u00a0", " ")
-        if not _ACRONYM.fullmatch(acronym):
-            raise ReferenceDataError(f"{origin}: {acronym!r} is not an acronym of capital letters")
-        if not record["german"]:
-            raise ReferenceDataError(f"{origin}: empty german rendering")
-        if acronym in found:
-            raise ReferenceDataError(f"{origin}: {acronym!r} listed twice")
-        found[acronym] = AcronymEntry(acronym, record["source"], record["german"])
-    return found
-
-
-def _in_capitals_line(text: str, start: int, end: int) -> bool:
-    """Whether the line around the span has no lower-case letter (a headline or label in capitals)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
-    return not any(c.islower() for c in line.replace(text[start:end], ""))
-
-
 @rule(
     "NAM007",
     "transliterated-acronym",
@@ -1006,14 +1042,4 @@ def _in_capitals_line(text: str, start: int, end: int) -> bool:
     ],
 )
 def transliterated_acronym(context: RuleContext) -> Iterator[Hit]:
-    text = context.text
-    listed = acronyms()
-    for match in _ACRONYM.finditer(text):
-        found = match.group().replace("\u00a0", " ")
-        start, end = match.span()
-        entry = listed.get(found)
-        if entry is None and " " in found:
-            found, end = found.split(" ")[0], start + found.index(" ")
-            entry = listed.get(found)
-        if entry is not None and not _in_capitals_line(text, start, end):
-            yield Hit(start, end, entry.german)
+    yield from _hits(context, "NAM007")

@@ -576,6 +576,8 @@ class Lexicon:
         if len(word) < 4 or word.isupper() or _GERMAN_LETTERS.search(word):
             return None
         for stem, suffix in _stems(word):
+            if german_lexicon().is_established(stem):
+                continue
             candidates = self.by_sound.get(_sound(stem), [])
             if given is not None:
                 paired = self.pairs.get(given, set())

@@ -178,6 +178,7 @@ GOOD = [
     "Der Abgeordnete Kevin Kühnert und der Moderator Jay Leno.",
     "Präsident Kevin Stitt, Sprecherin Casey Smith und Senator Harvey Milk.",
     "Der Fotograf Jay Morgan und der Schauspieler Kevin Costner.",
+    "Die Abgeordneten Kimberly Petrow, Zachary Iwanow, Kelsey Sokolow und Yusuf Alijew.",
     # right given names, Ukrainian places, acronyms German news uses
     "Wolodymyr Selenskyj, Wladimir Putin, Wladimir Klitschko und Vitali Klitschko.",
     "Alexander Lukaschenko, Olexander Syrskyj, Andrij Jermak und Dmytro Kuleba.",

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mtqa.errors import ReferenceDataError
 from mtqa.model import Severity
 from mtqa.references import load_table
 from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
@@ -277,3 +278,74 @@ def currency_symbol_first(context: RuleContext) -> Iterator[Hit]:
                 hits.append(Hit(at, amount.end(), " ".join(w for w in words if w)))
             at = text.find(symbol, at + 1)
     yield from sorted(hits, key=lambda hit: hit.start)
+
+
+# --- month abbreviations (LOC006) ------------------------------------------------------------------
+
+
+_DAY_DOT = re.compile(rf"\.(?<=\d\.){_SPACE}(?=[A-Z])")
+"""A full stop after a digit and before a capital: where "14. Saint" can begin (a literal first)."""
+_SENTENCE_AFTER = re.compile(rf"\Z|\n|{_SPACE}+[A-ZÄÖÜ„»«]")
+"""After the abbreviation's full stop: the stop also ends the sentence, and stays."""
+
+
+@dataclass(frozen=True)
+class MonthAbbreviation:
+    wrong: str
+    dot_required: bool
+    german: str
+
+
+@functools.lru_cache(maxsize=1)
+def month_abbreviations() -> tuple[re.Pattern[str], dict[str, MonthAbbreviation]]:
+    """The pattern "day. abbreviation" over ``references/month_abbreviations.tsv``, and its rows."""
+    table = load_table("month_abbreviations")
+    rows: dict[str, MonthAbbreviation] = {}
+    for record, origin in zip(table.records(), table.origins, strict=True):
+        wrong, dot = record["wrong"], record["dot"]
+        if not wrong.isalpha() or dot not in ("required", "optional") or not record["german"]:
+            raise ReferenceDataError(f"{origin}: expected letters, required|optional and a German month")
+        rows[wrong] = MonthAbbreviation(wrong, dot == "required", record["german"])
+    names = "|".join(sorted(map(re.escape, rows), key=len, reverse=True))
+    pattern = re.compile(rf"(?P<month>{names})(?P<dot>\.)?(?![\w-])(?!{_SPACE}[A-ZÄÖÜ][a-zäöü])")
+    return pattern, rows
+
+
+@rule(
+    "LOC006",
+    "mistranslated-month-abbreviation",
+    Severity.MAJOR,
+    "'{match}' after a day is no German month: write '{suggestion}'",
+    "Russian dates abbreviate the month (14 сен.); machine translation reads the abbreviation as a word "
+    '("14. Saint") or keeps an English one ("3. Oct."), and the reader loses the date.',
+    [
+        bad("Die Sitzung fand am 14. [[Saint]] statt.", fix="September"),
+        bad("Die Sitzung fand am 14. [[Sen.]] 2025 statt.", fix="September"),
+        bad("Der Vertrag vom 3. [[Oct.]] gilt weiter.", fix="Oktober"),
+        good("Die Sitzung fand am 14. Sept. statt; am 3. Okt. und am 1. Dez. ebenfalls."),
+        good("Am 14. Saint-Tropez-Festival und beim 3. Saint Laurent-Preis; Theresa May sprach."),
+    ],
+)
+def mistranslated_month_abbreviation(context: RuleContext) -> Iterator[Hit]:
+    text = context.text
+    if "." not in text:
+        return
+    pattern, rows = month_abbreviations()
+    for day in _DAY_DOT.finditer(text):
+        digits = day.start()
+        while digits > day.start() - 3 and digits > 0 and text[digits - 1].isdigit():
+            digits -= 1
+        if digits > 0 and (text[digits - 1] in ".," or text[digits - 1].isdigit()):
+            continue
+        if day.start() - digits > 2 or not 1 <= int(text[digits : day.start()]) <= _LONGEST_MONTH:
+            continue
+        match = pattern.match(text, day.end())
+        if match is None:
+            continue
+        row = rows[match.group("month")]
+        if row.dot_required and not match.group("dot"):
+            continue
+        end = match.end()
+        if match.group("dot") and _SENTENCE_AFTER.match(text, end):
+            end -= 1
+        yield Hit(match.start("month"), end, row.german)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import enum
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from mtqa.errors import ReferenceDataError
+from mtqa.language.lexicon import german_lexicon
 from mtqa.model import Severity
 from mtqa.references import Table, load_table
 from mtqa.rules.registry import Hit, RuleContext, bad, good, rule
@@ -198,6 +200,49 @@ def _endings() -> tuple[_Ending, ...]:
     return tuple(sorted(endings, key=lambda e: -len(e.ending)))
 
 
+# --- transliterated acronyms (data) --------------------------------------------------------------
+
+_ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z](?: RF)?")
+"""How a listed acronym looks: capitals (lower-case letters inside: MTschS), maybe "RF" after it."""
+
+
+@dataclass(frozen=True)
+class AcronymEntry:
+    acronym: str
+    source: str
+    german: str
+
+
+@functools.lru_cache(maxsize=1)
+def acronyms() -> dict[str, AcronymEntry]:
+    """``references/acronyms.tsv`` by acronym; a malformed row raises ``ReferenceDataError``."""
+    table = load_table("acronyms")
+    found: dict[str, AcronymEntry] = {}
+    for record, origin in zip(table.records(), table.origins, strict=True):
+        acronym = record["acronym"].replace("\u00a0", " ")
+        if not _ACRONYM.fullmatch(acronym):
+            raise ReferenceDataError(f"{origin}: {acronym!r} is not an acronym of capital letters")
+        if not record["german"]:
+            raise ReferenceDataError(f"{origin}: empty german rendering")
+        if acronym in found:
+            raise ReferenceDataError(f"{origin}: {acronym!r} listed twice")
+        found[acronym] = AcronymEntry(acronym, record["source"], record["german"])
+    return found
+
+
+_CAPITALS_WINDOW = 80
+"""How far the capitals check looks on each side of an acronym, so it stays linear on any input."""
+
+
+def _in_capitals_line(text: str, start: int, end: int) -> bool:
+    """Whether the line around the span has no lower-case letter nearby (a headline in capitals)."""
+    line_start = text.rfind("\n", max(0, start - _CAPITALS_WINDOW), start) + 1
+    line_end = text.find("\n", end, end + _CAPITALS_WINDOW)
+    before = text[max(line_start, start - _CAPITALS_WINDOW) : start]
+    after = text[end : end + _CAPITALS_WINDOW if line_end < 0 else line_end]
+    return not any(c.islower() for c in before + after)
+
+
 # --- the lexicon: every list merged, with per-word caches ---------------------------------------------
 
 
@@ -223,6 +268,12 @@ class _Word:
     title: bool = False
     phrase: bool = False
     """A listed multi-word name (accepted or variant) starts with this word."""
+    misspelt: str | None = None
+    """The listed name this unknown, non-German word is spelled like (NAM004)."""
+    place: str | None = None
+    """The Ukrainian-based German form of this Russian-based place name (NAM006)."""
+    acronym: bool = False
+    """A listed transliterated acronym starts with this word (NAM007)."""
 
     @property
     def interesting(self) -> bool:
@@ -234,6 +285,9 @@ class _Word:
             or self.given is not None
             or self.title
             or self.phrase
+            or self.misspelt is not None
+            or self.place is not None
+            or self.acronym
         )
 
 
@@ -249,6 +303,8 @@ class _Phrase:
     """What follows the first word, e.g. ``" Novgorod"`` or ``"-on-Don"``."""
     german: str | None
     """The German spelling for a listed variant; ``None`` for an accepted phrase."""
+    code: str = "NAM001"
+    """The rule that reports the variant: NAM001, or NAM006 for a Russian-based Ukrainian place."""
 
 
 class Lexicon:
@@ -260,23 +316,33 @@ class Lexicon:
         allowed: Iterable[str],
         lookalikes: Iterable[str],
         titles: Iterable[str],
+        places: Iterable[tuple[str, str]] = (),
+        given_forms: Iterable[tuple[str, ...]] = (),
     ) -> None:
         german_forms = {e.german for e in entries}
         variants: dict[str, NameEntry] = {}
-        phrases: dict[str, dict[str, str | None]] = {}
+        phrases: dict[str, dict[str, tuple[str | None, str]]] = {}
         for entry in entries:
             for variant in entry.variants:
                 first, rest = _split_first(variant)
                 if rest:
-                    phrases.setdefault(first, {})[rest] = entry.german
+                    phrases.setdefault(first, {})[rest] = (entry.german, "NAM001")
                 else:
                     variants[variant] = entry
+        self.places: dict[str, str] = {}
+        """Russian-based German names of Ukrainian places (one word) -> the Ukrainian-based form."""
+        for russian, ukrainian in places:
+            first, rest = _split_first(russian)
+            if rest:
+                phrases.setdefault(first, {})[rest] = (ukrainian, "NAM006")
+            else:
+                self.places[russian] = ukrainian
         self.accepted: dict[str, bool] = {}
         """Accepted single words; True for surnames that reach German through Cyrillic."""
         for entry in entries:
             first, rest = _split_first(entry.german)
             if rest:
-                phrases.setdefault(first, {})[rest] = None
+                phrases.setdefault(first, {})[rest] = (None, "")
                 for word in _WORD.findall(entry.german):
                     if word not in variants:
                         self.accepted.setdefault(word, False)
@@ -287,13 +353,16 @@ class Lexicon:
         for phrase in allowed:
             first, rest = _split_first(phrase)
             if rest:
-                phrases.setdefault(first, {})[rest] = None
+                phrases.setdefault(first, {})[rest] = (None, "")
             elif phrase:
                 self.accepted.setdefault(phrase, False)
+        for russian in self.places:
+            self.accepted.setdefault(russian, False)
         self.variants = {v: e for v, e in variants.items() if v not in german_forms}
         self.phrases = {
             first: tuple(
-                _Phrase(rest, german) for rest, german in sorted(rests.items(), key=lambda i: -len(i[0]))
+                _Phrase(rest, german, code)
+                for rest, (german, code) in sorted(rests.items(), key=lambda i: -len(i[0]))
             )
             for first, rests in phrases.items()
         }
@@ -305,6 +374,13 @@ class Lexicon:
         self.native: set[str] = set()
         """German surnames: German spelling variants of them are other people (Scholz, Schulz)."""
         surnames: set[str] = set()
+        self.given_german: dict[str, str] = {}
+        """Listed given names and their variants -> the German form (Vladimir -> Wladimir)."""
+        for entry in entries:
+            if entry.kind == "person-given":
+                self.given_german[entry.german] = entry.german
+                for variant in entry.variants:
+                    self.given_german.setdefault(variant, entry.german)
         for entry in entries:
             if entry.kind == "person-given":
                 self.given[entry.german] = entry.german
@@ -323,6 +399,32 @@ class Lexicon:
             code = _sound(surname)
             if code:
                 self.by_sound.setdefault(code, []).append(surname)
+        self.givens_of: dict[str, set[str]] = {}
+        """Listed full names: surname -> the given names listed with it."""
+        for given, paired in self.pairs.items():
+            for surname in paired:
+                self.givens_of.setdefault(surname, set()).add(given)
+        self.forms_of: dict[str, frozenset[str]] = {}
+        """A given name -> every German form of the same name (Wladimir -> Wladimir, Wolodymyr)."""
+        for forms in given_forms:
+            group = frozenset(forms)
+            for form in forms:
+                self.forms_of[form] = self.forms_of.get(form, frozenset()) | group
+        self.by_spelling: dict[str, list[str]] = {}
+        """Spelling key (``_spelling_key``) -> the listed one-word surnames and places with that key."""
+        for entry in entries:
+            if entry.kind in ("person-given", "person") or " " in entry.german:
+                continue
+            key = _spelling_key(entry.german)
+            if len(key) >= _MIN_SPELLING_KEY and entry.german not in self.by_spelling.get(key, ()):
+                self.by_spelling.setdefault(key, []).append(entry.german)
+        self.towns: dict[str, str] = {}
+        """Listed one-word places by their stem without -i, -y, -yj (``pokrowsk`` -> Pokrowsk)."""
+        for entry in entries:
+            if entry.kind in ("city", "region", "place") and " " not in entry.german:
+                self.towns.setdefault(_town_stem(entry.german.lower()), entry.german)
+        self.acronyms = acronyms()
+        self.acronym_words = frozenset(a.split(" ")[0] for a in self.acronyms)
         self._words: dict[str, _Word] = {}
         self._given_guesses: dict[str, str | None] = {}
         self._sound_alikes: dict[tuple[str, str | None], str | None] = {}
@@ -342,8 +444,22 @@ class Lexicon:
             title = word.lower().endswith(self.titles)
             given = self.given.get(word)
             phrase = word in self.phrases
-            if title or given is not None or phrase:
-                info = _Word(base.status, base.german, base.slavic, base.needs_context, given, title, phrase)
+            misspelt = self._misspelt(word) if base.status is _Status.UNKNOWN else None
+            place = next((self.places[s] + x for s, x in _stems(word) if s in self.places), None)
+            acronym = word in self.acronym_words
+            if title or given is not None or phrase or misspelt is not None or place is not None or acronym:
+                info = _Word(
+                    base.status,
+                    base.german,
+                    base.slavic,
+                    base.needs_context,
+                    given,
+                    title,
+                    phrase,
+                    misspelt,
+                    place,
+                    acronym,
+                )
             else:
                 info = _PLAIN.get(base, base)
             self._words[word] = info
@@ -369,8 +485,42 @@ class Lexicon:
                 slavic = strong or (german != stem and not needs_context)
                 if german == stem:
                     return _Word(_Status.UNKNOWN, slavic=slavic)
+                if german_lexicon().is_established(stem):
+                    return _Word(_Status.UNKNOWN)
+                german = self.towns.get(_town_stem(german), "").lower() or german
                 return _Word(_Status.UNKNOWN, _capitalise(german, word) + suffix, slavic, needs_context)
         return _Word(_Status.UNKNOWN)
+
+    def surname(self, word: str) -> str | None:
+        """The listed German surname ``word`` is (or is a variant of), genitive -s removed."""
+        for stem, _ in _stems(word):
+            if stem in self.givens_of:
+                return stem
+            entry = self.variants.get(stem)
+            if entry is not None and entry.german in self.givens_of:
+                return entry.german
+        return None
+
+    def _misspelt(self, word: str) -> str | None:
+        """The listed name an unknown word is a misspelling of: same spelling key, and not German.
+
+        German surnames (origin de) have German spelling variants that are other people (Steinmaier),
+        so for them the word must be absent from the German word list altogether.
+        """
+        if len(word) < _MIN_MISSPELT or word.isupper() or not word.isalpha():
+            return None
+        for stem, suffix in _stems(word):
+            candidates = self.by_spelling.get(_spelling_key(stem))
+            if not candidates or stem in candidates:
+                continue
+            best = min(candidates, key=lambda c: (_distance(stem, c), c))
+            lexicon = german_lexicon()
+            if lexicon.is_known(word) or lexicon.is_known(stem):
+                return None
+            if best in self.native and (lexicon.is_attested(word) or lexicon.is_attested(stem)):
+                return None
+            return best + suffix
+        return None
 
     def _ending(self, lower: str, strength: str) -> _Ending | None:
         """The longest ending of that strength ``lower`` has; none where a German ending overrides it."""
@@ -402,7 +552,7 @@ class Lexicon:
         lower = word.lower()
         if self.word(word).status is _Status.UNKNOWN and len(word) > 2 and not _NOT_ROMANISED.search(lower):
             german, first_strong = self._transliterator.convert(lower, "given")
-            if first_strong < len(lower) and german != lower:
+            if first_strong < len(lower) and german != lower and not german_lexicon().is_established(lower):
                 guess = _capitalise(german, word)
         if len(self._given_guesses) >= _WORD_CACHE_LIMIT:
             self._given_guesses.clear()
@@ -426,6 +576,8 @@ class Lexicon:
         if len(word) < 4 or word.isupper() or _GERMAN_LETTERS.search(word):
             return None
         for stem, suffix in _stems(word):
+            if german_lexicon().is_established(stem):
+                continue
             candidates = self.by_sound.get(_sound(stem), [])
             if given is not None:
                 paired = self.pairs.get(given, set())
@@ -438,6 +590,43 @@ class Lexicon:
             if scored and (len(scored) == 1 or scored[0][0] < scored[1][0]):
                 return scored[0][1] + suffix
         return None
+
+
+_SPELLING_GROUPS = {
+    "tsch": "C", "sch": "S", "sh": "S", "zh": "J", "kh": "X", "ch": "X", "ck": "k", "qu": "kw",
+    "ph": "f", "wh": "w", "th": "t", "dt": "t", "tz": "Z", "ts": "Z", "z": "Z", "ce": "se", "ci": "si",
+    "cy": "si", "c": "k", "x": "ks", "v": "w", "y": "i", "ie": "i", "ey": "ai", "ei": "ai", "ay": "ai",
+    "ae": "e", "h": "",
+}  # fmt: skip
+_UMLAUTS = str.maketrans({"ä": "e", "ö": "o", "ü": "u", "ß": "s"})
+_SPELLING = re.compile("|".join(sorted(map(re.escape, _SPELLING_GROUPS), key=len, reverse=True)))
+_DOUBLED = re.compile(r"(.)\1+")
+_MIN_SPELLING_KEY = 4
+_MIN_MISSPELT = 5
+"""Shorter words collide with too many others (Fiko, Musc)."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _spelling_key(word: str) -> str:
+    """What a name sounds like, spelled one way: "Sholts", "Scholz" -> ``SolZ``; "Makron" -> ``makron``.
+
+    Letter groups that spell one sound in German or English fold together, doubled letters become one
+    and a silent h goes (but an initial one stays), so misspellings that keep the sound share a key.
+    """
+    lower = word.lower().translate(_UMLAUTS)
+    if not lower.isascii():
+        lower = "".join(c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c))
+    head = "h" if lower.startswith("h") else ""
+    folded = head + _SPELLING.sub(lambda m: _SPELLING_GROUPS[m.group()], lower[len(head) :])
+    return _DOUBLED.sub(r"\1", folded)
+
+
+def _town_stem(lower: str) -> str:
+    """A place name without a final -yj, -ij, -i or -y: Pokrowski, Pokrowsk -> ``pokrowsk``."""
+    for ending in ("yj", "ij", "i", "y"):
+        if lower.endswith(ending):
+            return lower[: -len(ending)]
+    return lower
 
 
 def _split_first(phrase: str) -> tuple[str, str]:
@@ -480,7 +669,31 @@ def lexicon(names: tuple[str, ...] = (), allow: tuple[str, ...] = ()) -> Lexicon
     allowed = load_table("allow", allow).column("phrase")
     lookalikes = load_table("name_lookalikes").column("word")
     titles = load_table("name_titles").column("title")
-    return Lexicon(entries, allowed, lookalikes, titles)
+    return Lexicon(entries, allowed, lookalikes, titles, _place_rows(), _given_form_rows())
+
+
+def _place_rows() -> list[tuple[str, str]]:
+    table = load_table("ukraine_place_names")
+    rows = []
+    for record, origin in zip(table.records(), table.origins, strict=True):
+        russian, german = record["russian_based"], record["german"]
+        if not _WORD.match(russian) or not _WORD.match(german):
+            raise ReferenceDataError(f"{origin}: place names must start with a capital letter")
+        if russian == german:
+            raise ReferenceDataError(f"{origin}: {russian!r} is the same in both columns")
+        rows.append((russian, german))
+    return rows
+
+
+def _given_form_rows() -> list[tuple[str, ...]]:
+    table = load_table("given_name_forms")
+    rows = []
+    for record, origin in zip(table.records(), table.origins, strict=True):
+        forms = tuple(f.strip() for f in record["forms"].split(",") if f.strip())
+        if len(forms) < 2 or not all(_WORD.fullmatch(f) for f in forms):
+            raise ReferenceDataError(f"{origin}: forms must be two or more capitalised given names")
+        rows.append(forms)
+    return rows
 
 
 def clear_caches() -> None:
@@ -488,6 +701,7 @@ def clear_caches() -> None:
     lexicon.cache_clear()
     _analyse.cache_clear()
     _transliterator.cache_clear()
+    acronyms.cache_clear()
     _endings.cache_clear()
 
 
@@ -517,15 +731,28 @@ def _analyse(text: str, names: tuple[str, ...], allow: tuple[str, ...]) -> tuple
         if start < skip_until or start in hits:
             continue
         info = lex.word(word)
+        if info.acronym:
+            acronym = _acronym_at(lex, text, start, end)
+            if acronym is not None:
+                hits[start] = ("NAM007", acronym)
+            continue
         if info.phrase:
-            phrase_end, german = _phrase_at(lex, text, word, end)
+            phrase_end, german, code = _phrase_at(lex, text, word, end)
             if phrase_end:
                 skip_until = phrase_end
-                if german is not None:
-                    hits[start] = ("NAM001", Hit(start, phrase_end, german))
+                if german is not None and not (code == "NAM006" and _after_given_name(lex, text, start)):
+                    hits[start] = (code, Hit(start, phrase_end, german))
                 continue
-        if info.status is _Status.VARIANT and info.german is not None:
+        right_given = _right_given(lex, text, end, word) if info.given is not None else None
+        if right_given is not None:
+            hits[start] = ("NAM005", Hit(start, end, right_given))
+        elif info.status is _Status.VARIANT and info.german is not None:
             hits[start] = ("NAM001", Hit(start, end, info.german))
+        elif info.place is not None:
+            if not _after_given_name(lex, text, start):
+                hits[start] = ("NAM006", Hit(start, end, info.place))
+        elif info.misspelt is not None:
+            hits[start] = ("NAM004", Hit(start, end, info.misspelt))
         elif info.status is _Status.UNKNOWN and info.german is not None and not info.needs_context:
             hits[start] = ("NAM003", Hit(start, end, info.german))
         if info.given is not None or info.title:
@@ -552,8 +779,8 @@ def _occurrences(text: str, words: list[str]) -> Iterator[tuple[int, int, str]]:
             start = text.find(word, end)
 
 
-def _phrase_at(lex: Lexicon, text: str, word: str, end: int) -> tuple[int, str | None]:
-    """End of a listed multi-word name starting with ``word`` (0 if none) and its German form."""
+def _phrase_at(lex: Lexicon, text: str, word: str, end: int) -> tuple[int, str | None, str]:
+    """End of a listed multi-word name starting with ``word`` (0 if none), its German form and code."""
     for phrase in lex.phrases.get(word, ()):
         if not text.startswith(phrase.rest, end):
             continue
@@ -563,8 +790,53 @@ def _phrase_at(lex: Lexicon, text: str, word: str, end: int) -> tuple[int, str |
             suffix, tail = "s", tail + 1
         if tail < len(text) and text[tail].isalnum():
             continue
-        return tail, None if phrase.german is None else phrase.german + suffix
-    return 0, None
+        return tail, None if phrase.german is None else phrase.german + suffix, phrase.code
+    return 0, None, ""
+
+
+def _acronym_at(lex: Lexicon, text: str, start: int, end: int) -> Hit | None:
+    """A listed acronym at ``start``: the two-word form first ("WS RF"), never inside a compound."""
+    if (start > 0 and text[start - 1] == "-") or text.startswith("-", end):
+        return None
+    word = text[start:end]
+    entry = None
+    for space in (" ", "\u00a0"):
+        if text.startswith(space + "RF", end) and not text[end + 3 : end + 4].isalnum():
+            entry = lex.acronyms.get(f"{word} RF")
+            if entry is not None and not text.startswith("-", end + 3):
+                end += 3
+                break
+            entry = None
+    entry = entry or lex.acronyms.get(word)
+    if entry is None or _in_capitals_line(text, start, end):
+        return None
+    return Hit(start, end, entry.german)
+
+
+def _after_given_name(lex: Lexicon, text: str, start: int) -> bool:
+    """Whether a listed given name stands right before ``start`` (then a place name is a surname)."""
+    match = _PREVIOUS_WORD.search(text, max(0, start - _NAME_GAP), start)
+    return match is not None and lex.word(match.group(1)).given is not None
+
+
+def _right_given(lex: Lexicon, text: str, end: int, word: str) -> str | None:
+    """The listed given name of the person whose surname follows, where ``given`` is another form of it.
+
+    "Wladimir Selenskyj": names.tsv lists Selenskyj only as "Wolodymyr Selenskyj", and
+    given_name_forms.tsv has Wladimir and Wolodymyr as one name, so the answer is Wolodymyr.
+    """
+    match = _NEXT_WORD.match(text, end)
+    if match is None:
+        return None
+    surname = lex.surname(match.group(1))
+    if surname is None:
+        return None
+    listed = lex.givens_of.get(surname)
+    given = lex.given_german.get(word, word)
+    if not listed or given in listed:
+        return None
+    same = sorted(listed & lex.forms_of.get(given, frozenset()))
+    return same[0] if len(same) == 1 else None
 
 
 def _name_after(
@@ -688,3 +960,89 @@ def sound_alike_name(context: RuleContext) -> Iterator[Hit]:
 )
 def english_style_transliteration(context: RuleContext) -> Iterator[Hit]:
     yield from _hits(context, "NAM003")
+
+
+@rule(
+    "NAM004",
+    "misspelt-listed-name",
+    Severity.MAJOR,
+    "“{match}” is not a German word and is spelled like the listed name “{suggestion}”",
+    "Machine translation garbles names it does not know, most often by spelling the sound another way "
+    "(Мерц -> Merts, Шольц -> Sholts). A capitalised word that the German word list does not know and "
+    "that folds to the same spelling key as a listed name (sch/sh, z/ts/tz, c/k, v/w, ae/ä/e, doubled "
+    "letters, silent h) is that name misspelt.",
+    [
+        bad("Die Außenpolitik von [[Berbock]] stößt auf Kritik.", fix="Baerbock"),
+        bad("Frankreichs Präsident Emmanuel [[Makron]] reiste nach Kiew.", fix="Macron"),
+        bad("Bundeskanzler a. D. Olaf [[Sholts]] äußerte sich.", fix="Scholz"),
+        bad("Nach [[Whitkoffs]] Besuch in Moskau blieb alles offen.", fix="Witkoffs"),
+        good("Die Außenpolitik von Baerbock stößt auf Kritik; Herr Steinmeyer widersprach."),
+        good("Die Rute, der März und die Kohle."),
+    ],
+)
+def misspelt_listed_name(context: RuleContext) -> Iterator[Hit]:
+    yield from _hits(context, "NAM004")
+
+
+@rule(
+    "NAM005",
+    "wrong-given-name-for-person",
+    Severity.MAJOR,
+    "“{match}” is the wrong form of this person's given name: German news writes “{suggestion}”",
+    "Machine translation from Russian gives Ukrainians the Russian form of their given name "
+    '(Владимир for Володимир): "Wladimir Selenskyj" names the right man with a name he does not use. '
+    "The person's listed full name decides.",
+    [
+        bad("Präsident [[Wladimir]] Selenskyj sprach in Kiew.", fix="Wolodymyr"),
+        bad("Der Präsident [[Vladimir]] Zelensky sprach.", fix="Wolodymyr"),
+        bad("Oberbefehlshaber [[Alexander]] Syrskyj meldete Erfolge.", fix="Olexander"),
+        bad("Laut [[Andrej]] Jermaks Büro ist nichts entschieden.", fix="Andrij"),
+        good("Wolodymyr Selenskyj und Wladimir Putin; Wladimir Klitschko und Vitali Klitschko."),
+        good("Präsident Alexander Lukaschenko empfing Olexander Syrskyj nicht."),
+    ],
+)
+def wrong_given_name_for_person(context: RuleContext) -> Iterator[Hit]:
+    yield from _hits(context, "NAM005")
+
+
+@rule(
+    "NAM006",
+    "russian-based-ukrainian-place",
+    Severity.MINOR,
+    "“{match}” is the Russian-based name of this Ukrainian place: German news writes “{suggestion}”",
+    "Since 2022 German agencies and broadcasters write Ukrainian places in their Ukrainian-based "
+    "transcription (Charkiw, Saporischschja, Mykolajiw); the Russian-based form, usually taken over from "
+    "a Russian source, reads as dated or partisan. Kiew and Odessa are still common German and are not "
+    "reported.",
+    [
+        bad("Raketen trafen in der Nacht [[Charkow]].", fix="Charkiw"),
+        bad("Das Kraftwerk bei [[Saporoschje]] ist vom Netz.", fix="Saporischschja"),
+        bad("Die Region um [[Kriwoi Rog]] wurde beschossen.", fix="Krywyj Rih"),
+        bad("Die Bürgermeisterin [[Nikolajews]] widersprach.", fix="Mykolajiws"),
+        good("Raketen trafen Charkiw, Kiew und Odessa."),
+        good("Der Regisseur Iwan Nikolajew kam aus Moskau."),
+    ],
+)
+def russian_based_ukrainian_place(context: RuleContext) -> Iterator[Hit]:
+    yield from _hits(context, "NAM006")
+
+
+@rule(
+    "NAM007",
+    "transliterated-acronym",
+    Severity.MAJOR,
+    "“{match}” is a transliterated Russian or Ukrainian acronym: German news writes “{suggestion}”",
+    "Machine translation spells out source-language acronyms letter by letter (ВСУ -> WSU or VSU, СВО -> "
+    "SWO, МИД -> MID) or takes an English one (AFU); German readers do not know them. German news writes "
+    "the institution out or uses its German acronym (OSZE, GUS, OVKS).",
+    [
+        bad("Die [[WSU]] haben die Stellungen verlassen.", fix="Streitkräfte der Ukraine"),
+        bad("Nach Angaben des [[MID]] wurde der Botschafter einbestellt.", fix="Außenministerium"),
+        bad("Einheiten der [[WS RF]] rückten vor.", fix="Streitkräfte Russlands"),
+        bad("Beobachter der [[OBSE]] waren vor Ort.", fix="OSZE"),
+        good("Die Nato, die EU, die OSZE, der SBU und der FSB äußerten sich."),
+        good("WSU-Studenten und die AFU-Zentrale.\nDIE WSU IN DER ÜBERSICHT"),
+    ],
+)
+def transliterated_acronym(context: RuleContext) -> Iterator[Hit]:
+    yield from _hits(context, "NAM007")

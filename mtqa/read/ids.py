@@ -25,6 +25,10 @@ _WINDOWS_DEVICE_NAMES = frozenset(
 )
 _HASH_CHARS = 8
 FALLBACK_ID = "unnamed"
+RESERVED_IDS = ("summary", "vendors", "mtqa-run", "index")
+"""Names of the run's own files in the output folder (``summary.json``, ``vendors.csv``, the manifest
+``mtqa-run.json``, a run index): an article never gets one of them as its id, so its report cannot
+overwrite a run file. A new run-level file in the output folder adds its stem here."""
 
 
 def safe_id(raw: str) -> str:
@@ -74,8 +78,8 @@ class UniqueIds:
     each other on macOS and Windows.
     """
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, reserved: tuple[str, ...] = ()) -> None:
+        self._taken: set[str] = {name.casefold() for name in reserved}
         self._next_number: dict[str, int] = {}
         """Where numbering resumes for each repeated id, so many repeats cost no more than a few."""
 

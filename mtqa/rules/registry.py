@@ -7,6 +7,7 @@ into ``Finding``s, so every rule reports the same way.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -97,26 +98,31 @@ class RuleOptions:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a check sees: the article, its segmentation and the options."""
+    """What a check sees: the article, its segmentation and the options.
+
+    Paragraphs and sentences are computed on first use and then shared by every rule, so a run whose
+    rules never ask for them never segments.
+    """
 
     article: Article
-    paragraphs: tuple[Paragraph, ...]
-    segments: tuple[Segment, ...]
     options: RuleOptions = field(default_factory=RuleOptions)
 
     @property
     def text(self) -> str:
         return self.article.text
 
+    @functools.cached_property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(paragraphs(self.article.text))
+
+    @functools.cached_property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(sentences(self.article.text))
+
     @classmethod
     def of(cls, article: Article, options: RuleOptions | None = None) -> RuleContext:
-        """Segment ``article`` once; every rule then shares the same paragraphs and sentences."""
-        return cls(
-            article,
-            tuple(paragraphs(article.text)),
-            tuple(sentences(article.text)),
-            options or RuleOptions(),
-        )
+        """The context of ``article``; every rule then shares the same paragraphs and sentences."""
+        return cls(article, options or RuleOptions())
 
 
 @dataclass(frozen=True)

@@ -223,8 +223,18 @@ def _suppress(findings: Iterable[Finding], allowed: frozenset[str]) -> tuple[Fin
 
 
 def _chunks(items: Iterable[Article | ArticleFailure], size: int) -> Iterator[list[Article | ArticleFailure]]:
+    """Lists of ``size`` inputs; on Ctrl-C while reading, the inputs already read are still checked."""
     iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+    while True:
+        chunk: list[Article | ArticleFailure] = []
+        try:
+            chunk.extend(islice(iterator, size))
+        except KeyboardInterrupt:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk
 
 

@@ -58,7 +58,8 @@ REPLACEMENT = "\ufffd"
 MAX_LINES_NAMED = 10
 """A note names at most this many line numbers, then says how many more there were."""
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-"""A well-formed UTF-8 sequence beyond ASCII: a line holding one is UTF-8, whatever else it holds."""
+"""A well-formed UTF-8 sequence beyond ASCII."""
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def decode_bytes(data: bytes, first_line: int = 1) -> Decoded:
             text = data.decode("utf-8", errors="replace")
             return Decoded(text, "utf-8", ("truncated UTF-8 at the end: 1 incomplete character replaced",))
     lines = data.splitlines(keepends=True)
-    if not any(_UTF8_MULTIBYTE.search(line) and _is_utf8(line) for line in lines):
+    if not any(_looks_utf8(line) for line in lines):
         codec = detect_legacy(data)
         try:
             return Decoded(data.decode(codec), report_name(codec))
@@ -104,7 +105,7 @@ def decode_bytes(data: bytes, first_line: int = 1) -> Decoded:
 
 def decode_lines(lines: list[bytes], first_line: int = 1) -> Decoded:
     """Decode each line on its own (see ``decode_bytes``) and say what was not clean UTF-8."""
-    legacy_lines = [line for line in lines if not _is_utf8(line) and not _UTF8_MULTIBYTE.search(line)]
+    legacy_lines = [line for line in lines if not _is_utf8(line) and not _looks_utf8(line)]
     legacy: str | None = None
     if legacy_lines:
         try:
@@ -119,7 +120,7 @@ def decode_lines(lines: list[bytes], first_line: int = 1) -> Decoded:
         if _is_utf8(line):
             parts.append(line.decode("utf-8"))
             continue
-        if legacy is not None and not _UTF8_MULTIBYTE.search(line):
+        if legacy is not None and not _looks_utf8(line):
             try:
                 parts.append(line.decode(legacy))
                 in_legacy.append(number)
@@ -137,6 +138,16 @@ def decode_lines(lines: list[bytes], first_line: int = 1) -> Decoded:
         where = _lines(replaced)
         notes.append(f"{replacements} invalid UTF-8 byte sequence(s) replaced with U+FFFD in {where}")
     return Decoded("".join(parts), "utf-8", tuple(notes))
+
+
+def _looks_utf8(line: bytes) -> bool:
+    """Most of the line's non-ASCII bytes form well-formed UTF-8 sequences: UTF-8 with stray bytes.
+
+    In a legacy encoding such sequences occur only by chance (cp1251 "Ві" is C2 B3), a few in a line.
+    """
+    high = len(line) - len(line.translate(None, _HIGH_BYTES))
+    covered = sum(len(match.group()) for match in _UTF8_MULTIBYTE.finditer(line))
+    return high > 0 and 2 * covered >= high
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -145,24 +145,15 @@ def write(path: Path, text: str) -> Path:
     [
         (
             "labels.csv",
-            'text,label\nDer Kreml schwieg.,ok\n"Es wird getan , ja.",bad\nMoskau auch.,1\nGut.,0\n',
-            [
-                ("Der Kreml schwieg.", False, None),
-                ("Es wird getan , ja.", True, None),
-                ("Moskau auch.", True, None),
-                ("Gut.", False, None),
-            ],
+            "text,label\nDer Kreml schwieg.,ok\n\"Es wird getan , ja.\",bad\nMoskau auch.,1\nGut.,0\n",
+            [("Der Kreml schwieg.", False, None), ("Es wird getan , ja.", True, None),
+             ("Moskau auch.", True, None), ("Gut.", False, None)],
         ),
         (
             "scores.tsv",
             "TEXT\tScore\nA eins.\t10\nB zwei.\t20\nC drei.\t30\nD vier.\t40\nE fünf.\t\n",
-            [
-                ("A eins.", True, 10.0),
-                ("B zwei.", False, 20.0),
-                ("C drei.", False, 30.0),
-                ("D vier.", False, 40.0),
-                ("E fünf.", None, None),
-            ],
+            [("A eins.", True, 10.0), ("B zwei.", False, 20.0), ("C drei.", False, 30.0),
+             ("D vier.", False, 40.0), ("E fünf.", None, None)],
         ),
         (
             "hf-mqm.csv",
@@ -189,9 +180,9 @@ MQM_TSV = (
     "sysA\tnews.1\t1\t1\trater1\tHello there.\t<v>Hallo</v> dort.\tAccuracy/Mistranslation\tMajor\n"
     "sysA\tnews.1\t1\t1\trater1\tHello there.\tHallo <v>dort</v>.\tStyle/Awkward\tMinor\n"
     "sysA\tnews.1\t1\t1\trater2\tHello there.\tHallo dort<v>.</v>\tFluency/Punctuation\tMinor\n"
-    'sysA\tnews.1\t1\t2\trater1\tThe "end".\tDas "Ende".\tNo-error\tNo-error\n'
+    "sysA\tnews.1\t1\t2\trater1\tThe \"end\".\tDas \"Ende\".\tNo-error\tNo-error\n"
     "sysB\tnews.1\t1\t1\trater3\tHello there.\tHello there.\tNon-translation!\tMajor\n"
-    'sysB\tnews.1\t1\t2\trater3\tThe "end".\tDas Ende.\tStyle/Awkward\tNeutral\n'
+    "sysB\tnews.1\t1\t2\trater3\tThe \"end\".\tDas Ende.\tStyle/Awkward\tNeutral\n"
 )
 
 

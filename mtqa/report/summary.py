@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import os
 import statistics
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -225,7 +227,7 @@ class SummaryReporter:
                 with contextlib.suppress(OSError):
                     temporary.unlink(missing_ok=True)
 
-    def _spooled_rows(self, columns: list[str], overall_columns: dict[str, str]) -> Any:
+    def _spooled_rows(self, columns: list[str], overall_columns: dict[str, str]) -> Iterator[list[object]]:
         if self._spool is None or self._spool_path is None:
             return
         self._spool.close()
@@ -265,8 +267,6 @@ def _failure_row(failure: ArticleFailure, columns: list[str]) -> list[object]:
 
 
 def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

@@ -55,10 +55,8 @@ def low_translation_confidence(context: RuleContext) -> Iterator[Hit]:
     "A German sentence that does not say what its aligned source sentence says may omit, add or "
     "invert content, which no check of the German alone can see.",
     [
-        bad(
-            "[[Russland lehnt die Gespräche mit Washington ab.]] (source: «Россия считает переговоры "
-            "в Вашингтоне важным шагом»)"
-        ),
+        bad("[[Russland lehnt die Gespräche mit Washington ab.]] (source: «Россия считает переговоры "
+            "в Вашингтоне важным шагом»)"),
         good("Russland hält die Gespräche in Washington für einen wichtigen Schritt."),
     ],
 )

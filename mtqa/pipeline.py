@@ -110,9 +110,10 @@ def check_article(article: Article, settings: Settings) -> tuple[RuleContext, li
 def validate_references(settings: Settings) -> None:
     """Load every built-in list and the user's lists once, before any article: one clear error.
 
-    Then every enabled rule runs once on a probe made of all rule examples, which compiles what the
-    rules build from the lists; a malformed house list thus fails the run at start (``ConfigError``,
-    exit 2) instead of failing every article as an internal error.
+    With house lists, every enabled rule then runs once on a probe made of all rule examples, which
+    compiles what the rules build from the lists; a malformed house list thus fails the run at start
+    (``ConfigError``, exit 2) instead of failing every article as an internal error. Without them the
+    probe is skipped: it would load resources (a language detector) a German feed may never need.
     """
     options = settings.rules
     try:
@@ -124,15 +125,15 @@ def validate_references(settings: Settings) -> None:
                 load_table(name, files)
     except MtqaError as exc:
         raise ConfigError(f"reference list: {exc}") from None
+    if not any(getattr(options, name) for name in USER_LISTS):
+        return
     probe = Article(id="probe", text=_probe_text(), origin="<probe>")
     try:
         check_article(probe, settings)
     except MtqaError as exc:
         raise ConfigError(f"reference list: {exc}") from None
     except Exception as exc:
-        if any(getattr(options, name) for name in USER_LISTS):
-            raise ConfigError(f"a house list cannot be used ({type(exc).__name__}: {exc})") from None
-        # Without house lists this is a bug in a rule: each article it affects records it as a failure.
+        raise ConfigError(f"a house list cannot be used ({type(exc).__name__}: {exc})") from None
 
 
 @functools.lru_cache(maxsize=1)

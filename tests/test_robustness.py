@@ -498,3 +498,16 @@ def test_an_article_over_the_size_limit_fails_with_a_reason(tmp_path: Path) -> N
 def test_stdin_over_the_size_limit_fails(tmp_path: Path) -> None:
     items = list(read_inputs(["-"], io.BytesIO(b"Satz. " * 100), max_article_bytes=100))
     assert [getattr(item, "reason", "")[:26] for item in items] == ["too large for one article:"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[3.0], [2.0, 1.0], [5.0, 0.0, 0.0, 1.0], [0.0] * 7 + [9.0] * 4, [float(n % 13) for n in range(1001)]],
+)
+def test_d9_median_without_a_list_of_floats_matches_statistics(values: list[float]) -> None:
+    import statistics
+    from array import array
+
+    from mtqa.model import median
+
+    assert median(array("d", values)) == statistics.median(values)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from mtqa.errors import InputError
 from mtqa.model import SEVERITY_WEIGHTS, Severity
 from mtqa.report.files import ensure_folder, write_text_atomic
+from mtqa.report.summary import neutralise_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -357,13 +358,7 @@ def write_audit(result: AuditResult, output: Path, formats: Sequence[str]) -> li
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP)."""
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-        return value
-
-    return frame.map(cell)
+    return frame.map(neutralise_cell)
 
 
 def _write_xlsx(result: AuditResult, path: Path) -> None:

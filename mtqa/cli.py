@@ -135,6 +135,10 @@ def main() -> None:
     help="Worker processes for the rules; 0 = one per core [default: 1].",
 )
 @click.option("--color/--no-color", default=None, help="Colour the output [default: on a terminal].")
+@click.option(
+    "--strict-decoding", is_flag=True, default=None, help="Fail articles that needed a decoding fallback."
+)
+@click.option("--max-article-bytes", type=click.IntRange(min=1), help="Largest article [default: 10 MB].")
 @_clean_errors
 def check(
     paths: tuple[str, ...],
@@ -159,6 +163,8 @@ def check(
     model_dir: str | None,
     jobs: int | None,
     color: bool | None,
+    strict_decoding: bool | None,
+    max_article_bytes: int | None,
 ) -> None:
     """Check the articles in PATHS (files, folders, .jsonl/.csv feeds, or - for standard input)."""
     from mtqa import pipeline
@@ -193,6 +199,8 @@ def check(
             if files
         },
         "backtranslation": {k: v for k, v in backtranslation.items() if v is not None},
+        "strict_decoding": strict_decoding,
+        "max_article_bytes": max_article_bytes,
     }
     settings = load_settings(config_path, overrides, search_from=Path.cwd())
     check_paths(paths)
@@ -207,14 +215,13 @@ def check(
         use_color,
     )
     run_info = RunInfo.now(output_dir, settings.as_dict())
-    result = pipeline.run(read_inputs(paths), settings, reporters, run_info)
+    inputs = read_inputs(paths, max_article_bytes=settings.max_article_bytes)
+    result = pipeline.run(inputs, settings, reporters, run_info)
     sys.exit(_exit_code(result, settings))
 
 
 def _exit_code(result: Any, settings: Settings) -> int:
-    if result.failures:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if result.worst_findings(settings) else EXIT_CLEAN
+    return int(result.exit_code(settings))
 
 
 @main.command()

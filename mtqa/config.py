@@ -60,6 +60,10 @@ class Settings:
     rules: RuleOptions = field(default_factory=RuleOptions)
     backtranslation: BacktranslationSettings = field(default_factory=BacktranslationSettings)
     config_file: str | None = None
+    strict_decoding: bool = False
+    """Fail (exit 2) an article whose decoding needed a fallback or replaced anything."""
+    max_article_bytes: int = 10_000_000
+    """An input larger than this fails with a reason instead of holding the run."""
 
     @property
     def fail_level(self) -> Severity | None:
@@ -97,7 +101,7 @@ def find_config(start: Path) -> Path | None:
 def read_config(path: Path) -> dict[str, Any]:
     """The mtqa table of a config file (the whole of ``mtqa.toml``, ``[tool.mtqa]`` of a pyproject)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # editors on Windows write a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -135,6 +139,7 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
         changes["fail_on"] = str(table["fail_on"])
     if "output" in table:
         changes["output"] = str(table["output"])
+    changes.update(_apply_input_limits(table))
     if "jobs" in table:
         jobs = table["jobs"]
         if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
@@ -174,6 +179,21 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
             settings.backtranslation, table["backtranslation"]
         )
     return replace(settings, **changes)
+
+
+def _apply_input_limits(table: dict[str, Any]) -> dict[str, Any]:
+    """``strict-decoding`` (true/false) and ``max-article-bytes`` (a whole number >= 1)."""
+    changes: dict[str, Any] = {}
+    if "strict_decoding" in table:
+        if not isinstance(table["strict_decoding"], bool):
+            raise ConfigError("strict-decoding: expected true or false")
+        changes["strict_decoding"] = table["strict_decoding"]
+    if "max_article_bytes" in table:
+        limit = table["max_article_bytes"]
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ConfigError(f"max-article-bytes: expected a whole number >= 1, got {limit!r}")
+        changes["max_article_bytes"] = limit
+    return changes
 
 
 def _apply_backtranslation(current: BacktranslationSettings, table: Any) -> BacktranslationSettings:

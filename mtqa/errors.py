@@ -25,3 +25,7 @@ class ModelUnavailableError(MtqaError):
 
 class ReportError(MtqaError):
     """A report could not be written."""
+
+
+class OutputBusyError(ReportError):
+    """Another run holds the output folder's lock: two runs must not interleave their reports."""

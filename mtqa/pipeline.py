@@ -1,24 +1,45 @@
 """read -> segment -> rules -> scores -> suppress -> report; nothing else lives here.
 
 Articles stream through in chunks so that the back-translation scorer can batch and deduplicate
-segments across many articles while memory stays bounded for large feeds.
+segments across many articles, and the run summary is folded as they pass (no report is kept), so
+memory stays flat however large the feed. One article's trouble (a crash in a rule, a report that
+cannot be written) fails that article with its reason; the run goes on. Ctrl-C stops reading, and the
+summary of what was done is still written (exit 130).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from mtqa.config import Settings
-from mtqa.model import Article, ArticleFailure, ArticleReport, Finding, RunSummary, Score, artefact_score
-from mtqa.references import load_table
+from mtqa.errors import ConfigError, MtqaError, ReportError
+from mtqa.model import (
+    Article,
+    ArticleFailure,
+    ArticleReport,
+    Finding,
+    RunSummary,
+    Score,
+    SummaryBuilder,
+    artefact_score,
+)
+from mtqa.references import load_table, references_dir
 from mtqa.report.base import Reporter, RunInfo
-from mtqa.rules.registry import Rule, RuleContext, select_rules
+from mtqa.report.run_folder import RunFolder
+from mtqa.rules.registry import Rule, RuleContext, all_rules, select_rules
 from mtqa.segment import count_words
 
 if TYPE_CHECKING:
@@ -26,6 +47,10 @@ if TYPE_CHECKING:
 
 CHUNK_SIZE = 64
 """Articles scored together: large enough for full model batches, small enough to stream."""
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+"""130 = 128 + SIGINT, what shells report for a command stopped with Ctrl-C."""
+USER_LISTS = ("names", "calques", "boilerplate", "allow")
+"""``RuleOptions`` fields naming a user's files that extend the built-in list of the same name."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +61,31 @@ class RunResult:
     def failures(self) -> tuple[ArticleFailure, ...]:
         return self.summary.failures
 
-    def worst_findings(self, settings: Settings) -> list[Finding]:
-        """Findings at or above the fail level: what makes CI fail."""
+    @property
+    def interrupted(self) -> bool:
+        return self.summary.interrupted
+
+    def failing_findings(self, settings: Settings) -> int:
+        """How many findings are at or above the fail level: what makes CI fail."""
         level = settings.fail_level
-        if level is None:
-            return []
-        return [f for r in self.summary.reports for f in r.findings if f.severity >= level]
+        return 0 if level is None else self.summary.totals.at_or_above(level)
+
+    def exit_code(self, settings: Settings) -> int:
+        """130 after Ctrl-C; 2 when any input failed; 1 with findings at the fail level; else 0."""
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        if self.failures:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.failing_findings(settings) else EXIT_CLEAN
+
+
+def worker_count(requested: int) -> int:
+    """``requested`` worker processes, at most one per core this process may run on."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(requested, cores))
 
 
 @functools.lru_cache(maxsize=32)
@@ -56,11 +100,45 @@ def _allowed(files: tuple[str, ...]) -> frozenset[str]:
 
 
 def check_article(article: Article, settings: Settings) -> tuple[RuleContext, list[Finding]]:
-    """Segment one article and run every enabled text rule on it."""
+    """Run every enabled text rule on one article (segmenting it only if a rule asks)."""
     context = RuleContext.of(article, settings.rules)
     rules = _enabled_rules(settings.select, settings.ignored_for(article.origin))
     findings = [finding for rule in rules if rule.family != "BTR" for finding in rule.run(context)]
     return context, findings
+
+
+def validate_references(settings: Settings) -> None:
+    """Load every built-in list and the user's lists once, before any article: one clear error.
+
+    With house lists, every enabled rule then runs once on a probe made of all rule examples, which
+    compiles what the rules build from the lists; a malformed house list thus fails the run at start
+    (``ConfigError``, exit 2) instead of failing every article as an internal error. Without them the
+    probe is skipped: it would load resources (a language detector) a German feed may never need.
+    """
+    options = settings.rules
+    try:
+        for path in sorted(references_dir().glob("*.tsv")):
+            load_table(path.stem)
+        for name in USER_LISTS:
+            files = getattr(options, name)
+            if files:
+                load_table(name, files)
+    except MtqaError as exc:
+        raise ConfigError(f"reference list: {exc}") from None
+    if not any(getattr(options, name) for name in USER_LISTS):
+        return
+    probe = Article(id="probe", text=_probe_text(), origin="<probe>")
+    try:
+        check_article(probe, settings)
+    except MtqaError as exc:
+        raise ConfigError(f"reference list: {exc}") from None
+    except Exception as exc:
+        raise ConfigError(f"a house list cannot be used ({type(exc).__name__}: {exc})") from None
+
+
+@functools.lru_cache(maxsize=1)
+def _probe_text() -> str:
+    return "\n\n".join(example.plain for rule in all_rules() for example in rule.examples) + "\n"
 
 
 Checked = list[tuple[RuleContext, list[Finding]] | ArticleFailure]
@@ -72,6 +150,8 @@ def _check_or_fail(
     """Check one article; a crash in a rule (a bug) fails that article with its reason, not the batch."""
     if isinstance(item, ArticleFailure):
         return item
+    if settings.strict_decoding and item.notes:
+        return ArticleFailure(item.id, item.origin, f"strict decoding: {'; '.join(item.notes)}", item.vendor)
     try:
         return check_article(item, settings)
     except Exception as exc:  # any bug in any rule: recorded as this article's failure
@@ -86,20 +166,55 @@ def _check_chunk(chunk: list[Article | ArticleFailure], settings: Settings) -> C
 def _checked_chunks(inputs: Iterable[Article | ArticleFailure], settings: Settings) -> Iterator[Checked]:
     """Rule-checked chunks in input order; with ``jobs`` > 1 the rules run in worker processes.
 
-    At most two chunks per worker are in flight, so a huge feed never sits in memory at once.
+    At most two chunks per worker are in flight, so a huge feed never sits in memory at once. Workers
+    ignore Ctrl-C (the main process handles it), die with the main process, and are terminated when
+    the run stops early.
     """
     chunks = _chunks(inputs, CHUNK_SIZE)
-    if settings.jobs <= 1:
+    jobs = worker_count(settings.jobs)
+    if jobs <= 1:
         yield from (_check_chunk(chunk, settings) for chunk in chunks)
         return
-    with ProcessPoolExecutor(max_workers=settings.jobs) as executor:
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    try:
         pending: deque[Future[Checked]] = deque()
         for chunk in chunks:
             pending.append(executor.submit(_check_chunk, chunk, settings))
-            if len(pending) >= 2 * settings.jobs:
+            if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:
+        _terminate(executor)
+        raise
+    executor.shutdown()
+
+
+def _init_worker(parent: int) -> None:
+    """Make a worker ignore Ctrl-C and end when its parent ends, even by ``kill -9``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Where no death signal exists (macOS), notice the parent's end within a second."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _terminate(executor: ProcessPoolExecutor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def _suppress(findings: Iterable[Finding], allowed: frozenset[str]) -> tuple[Finding, ...]:
@@ -109,8 +224,18 @@ def _suppress(findings: Iterable[Finding], allowed: frozenset[str]) -> tuple[Fin
 
 
 def _chunks(items: Iterable[Article | ArticleFailure], size: int) -> Iterator[list[Article | ArticleFailure]]:
+    """Lists of ``size`` inputs; on Ctrl-C while reading, the inputs already read are still checked."""
     iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+    while True:
+        chunk: list[Article | ArticleFailure] = []
+        try:
+            chunk.extend(islice(iterator, size))
+        except KeyboardInterrupt:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk
 
 
@@ -122,21 +247,59 @@ def _build_scorer(settings: Settings) -> Scorer | None:
     return build_scorer(settings.backtranslation)
 
 
+def _deliver(report: ArticleReport, reporters: Sequence[Reporter]) -> str | None:
+    """Hand the report to every reporter; the reason, if one could not write it (the rest are skipped)."""
+    for reporter in reporters:
+        try:
+            reporter.article(report)
+        except ReportError as exc:
+            return str(exc)
+    return None
+
+
 def run(
     inputs: Iterable[Article | ArticleFailure],
     settings: Settings,
     reporters: Sequence[Reporter],
     run_info: RunInfo,
 ) -> RunResult:
-    """Check every article, hand each report to every reporter, and summarise the run."""
+    """Check every article, hand each report to every reporter, and summarise the run.
+
+    With an output folder, the folder is locked and its manifest written before anything else, and
+    completed after the last reporter finished.
+    """
+    validate_references(settings)
     allowed = _allowed(settings.rules.allow)
-    scorer = _build_scorer(settings)
-    reports: list[ArticleReport] = []
-    failures: list[ArticleFailure] = []
-    with_reference: list[tuple[str, str]] = []
-    for reporter in reporters:
-        reporter.start(run_info)
+    folder = RunFolder.open(run_info, run_info.output_dir) if run_info.output_dir is not None else None
+    builder = SummaryBuilder()
+    state = "failed"
     try:
+        if folder is not None:
+            for note in folder.notes():
+                builder.note(note)
+        summary = _run(inputs, settings, reporters, run_info, allowed, builder, folder)
+        state = "interrupted" if summary.interrupted else "complete"
+    finally:
+        if folder is not None:
+            folder.close(state, builder.articles, builder.failed)
+    return RunResult(summary)
+
+
+def _run(
+    inputs: Iterable[Article | ArticleFailure],
+    settings: Settings,
+    reporters: Sequence[Reporter],
+    run_info: RunInfo,
+    allowed: frozenset[str],
+    builder: SummaryBuilder,
+    folder: RunFolder | None,
+) -> RunSummary:
+    scorer = _build_scorer(settings)
+    with_reference: list[tuple[str, str]] = []
+    interrupted = False
+    try:
+        for reporter in reporters:
+            reporter.start(run_info)
         for checked in _checked_chunks(inputs, settings):
             contexts = [item[0] for item in checked if not isinstance(item, ArticleFailure)]
             scored: dict[str, ArticleScores] = {}
@@ -144,35 +307,36 @@ def run(
                 scored = scorer.score([(c.article, c.segments) for c in contexts])
             for item in checked:
                 if isinstance(item, ArticleFailure):
-                    failures.append(item)
+                    builder.fail(item)
                     continue
                 context, findings = item
                 article = context.article
                 if article.reference:
                     with_reference.append((article.text, article.reference))
                 report = _report(context, findings, scored.get(article.id), allowed, settings)
-                reports.append(_for_summary(report))
-                for reporter in reporters:
-                    reporter.article(report)
+                problem = _deliver(report, reporters)
+                if problem is None:
+                    builder.add(report)
+                else:
+                    reason = f"report not written: {problem}"
+                    builder.fail(ArticleFailure(article.id, article.origin, reason, article.vendor))
+            if folder is not None:
+                folder.progress(builder.articles, builder.failed)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         if scorer is not None:
             scorer.close()
-    summary = RunSummary(
-        tuple(reports), tuple(failures), run_info.settings, _corpus_scores(scorer, with_reference)
-    )
+    summary = builder.build(run_info.settings, _corpus_scores(scorer, with_reference), interrupted)
+    errors: list[ReportError] = []
     for reporter in reporters:
-        reporter.finish(summary)
-    return RunResult(summary)
-
-
-def _for_summary(report: ArticleReport) -> ArticleReport:
-    """The report without its texts: reporters have seen it whole; the run summary needs only counts.
-
-    Keeping every article's text until the end of a large feed would make memory grow with the feed.
-    """
-    article = replace(report.article, text="", source=None, reference=None)
-    segments = tuple(replace(segment, text="") for segment in report.segments)
-    return replace(report, article=article, segments=segments, backtranslations=())
+        try:
+            reporter.finish(summary)
+        except ReportError as exc:  # the other reporters still finish (the console prints totals)
+            errors.append(exc)
+    if errors:
+        raise errors[0]
+    return summary
 
 
 def _corpus_scores(scorer: Scorer | None, with_reference: list[tuple[str, str]]) -> tuple[Score, ...]:
@@ -192,18 +356,20 @@ def _report(
     settings: Settings,
 ) -> ArticleReport:
     ignore = settings.ignored_for(context.article.origin)
+    enabled = _enabled_rules(settings.select, ignore)
     if scores is not None:
-        enabled = {r.code for r in _enabled_rules(settings.select, ignore)}
-        findings = findings + [f for f in scores.findings if f.code in enabled]
+        codes = {r.code for r in enabled}
+        findings = findings + [f for f in scores.findings if f.code in codes]
     kept = _suppress(findings, allowed)
     words = count_words(context.text)
+    segments = context.segments if enabled or scores is not None else ()
     return ArticleReport(
         article=context.article,
-        segments=context.segments,
+        segments=segments,
         findings=kept,
         words=words,
         artefact_score=artefact_score([f.severity for f in kept], words),
         scores=scores.scores if scores else (),
         backtranslations=scores.backtranslations if scores else (),
-        notes=scores.notes if scores else (),
+        notes=context.article.notes + (scores.notes if scores else ()),
     )

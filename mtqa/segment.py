@@ -18,9 +18,12 @@ from mtqa.references import load_table
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _LINE = re.compile(r"[^\n]+")
 # Sentence-final punctuation, closing quotes/brackets, then the space that separates sentences.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'“”»«’)\]]*(?=\s+)")
+# Linear on any input: a match starts only where a run of punctuation starts (the lookbehind), and the
+# possessive quantifiers never give back what they took, so "!!!!…" without a space costs one pass
+# instead of one pass per character (40 KB of "!" took 19 s before).
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'“”»«’)\]]*+(?=\s)")
 _WORD = re.compile(r"\w+(?:[-.,'’]\w+)*")
-_NEXT_WORD = re.compile(r"[^\s.]+(?=\.)")
+_NEXT_WORD = re.compile(r"[^\s.]++(?=\.)")
 _ORDINAL = re.compile(r"(?<!\d)\d{1,2}\Z")
 
 

@@ -104,7 +104,7 @@ def test_folder_jsonl_csv_and_stdin(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1, result.output
     written = sorted(p.name for p in (tmp_path / "out").glob("*.json"))
-    assert written == ["a.json", "c1.json", "f1.json", "stdin.json", "summary.json"]
+    assert written == ["a.json", "c1.json", "f1.json", "mtqa-run.json", "stdin.json", "summary.json"]
 
 
 @pytest.mark.parametrize(

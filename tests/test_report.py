@@ -148,14 +148,22 @@ SMALL = build_report(
 )
 NO_VENDOR = build_report(Article(id="anon", text="Ohne Anbieter.\n", origin="in/anon.txt"))
 FAILURE = ArticleFailure("broken", "feeds/a.jsonl#broken", "invalid JSON at line 3")
-SUMMARY = RunSummary((PESKOV, CLEAN, SMALL), (FAILURE,), {"fail_on": "major"})
+REPORTS = (PESKOV, CLEAN, SMALL)
+SUMMARY = RunSummary.of(REPORTS, (FAILURE,), {"fail_on": "major"})
 
 
-def run_reporter(reporter: Reporter, summary: RunSummary = SUMMARY, run: RunInfo = RUN) -> None:
+def run_reporter(
+    reporter: Reporter,
+    reports: tuple[ArticleReport, ...] = REPORTS,
+    failures: tuple[ArticleFailure, ...] = (FAILURE,),
+    run: RunInfo = RUN,
+) -> None:
+    """What the pipeline does: ``article`` for each report, then ``finish`` with their summary."""
     reporter.start(run)
-    for report in summary.reports:
+    for report in reports:
         reporter.article(report)
-    reporter.finish(summary)
+    settings: dict[str, object] = {"fail_on": "major"} if reports == REPORTS else {}
+    reporter.finish(RunSummary.of(reports, failures, settings))
 
 
 # --- JSON -------------------------------------------------------------------------------------------
@@ -569,7 +577,7 @@ def test_console_colour_only_when_asked() -> None:
 def test_totals_line(
     reports: tuple[ArticleReport, ...], failures: tuple[ArticleFailure, ...], expected: str
 ) -> None:
-    assert totals_line(RunSummary(reports, failures)) == expected
+    assert totals_line(RunSummary.of(reports, failures)) == expected
 
 
 EXPECTED_GITHUB_LINES = """\
@@ -650,17 +658,17 @@ def test_console_jsonl() -> None:
 SUMMARY_HEADER = [
     "id", "origin", "vendor", "words", "segments", "findings", "minor", "major", "critical",
     "TYP", "NAM", "LEX", "CON", "GRM", "SYN", "BPL", "UNT", "LOC", "SRC", "BTR",
-    "artefact_score", "mean_chrf", "mean_logprob", "chrf", "error",
+    "artefact_score", "mean_chrf", "mean_logprob", "chrf", "notes", "error",
 ]  # fmt: skip
 EXPECTED_SUMMARY_ROWS = [
     ["peskov", "in/peskov.txt", "Google", "24", "3", "5", "2", "2", "1",
-     "2", "1", "0", "0", "1", "0", "1", "0", "0", "0", "0", "17.742", "54.875", "-0.8123", "55.0", ""],
+     "2", "1", "0", "0", "1", "0", "1", "0", "0", "0", "0", "17.742", "54.875", "-0.8123", "55.0", "", ""],
     ["clean", "in/clean.txt", "DeepL", "3", "0", "0", "0", "0", "0",
-     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", ""],
+     "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.0", "", "", "", "", ""],
     ["small", "in/small.txt", "DeepL", "4", "0", "1", "1", "0", "0",
-     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.962", "", "", "", ""],
+     "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0.962", "", "", "", "", ""],
     ["broken", "feeds/a.jsonl#broken", "", "", "", "", "", "", "",
-     "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
+     "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "invalid JSON at line 3"],
 ]  # fmt: skip
 
 
@@ -675,16 +683,15 @@ def test_summary_csv(tmp_path: Path) -> None:
 
 
 def test_summary_csv_columns_are_stable_without_scores(tmp_path: Path) -> None:
-    run_reporter(SummaryReporter(tmp_path), RunSummary((CLEAN,), ()))
+    run_reporter(SummaryReporter(tmp_path), (CLEAN,), ())
     header, row = read_csv(tmp_path / "summary.csv")
     fixed = SUMMARY_HEADER.index("artefact_score") + 1
-    assert header == [*SUMMARY_HEADER[:fixed], "error"]
-    assert row == [*EXPECTED_SUMMARY_ROWS[1][:fixed], ""]
+    assert header == [*SUMMARY_HEADER[:fixed], "notes", "error"]
+    assert row == [*EXPECTED_SUMMARY_ROWS[1][:fixed], "", ""]
 
 
 def test_vendors_csv(tmp_path: Path) -> None:
-    summary = RunSummary((PESKOV, CLEAN, SMALL, NO_VENDOR), (FAILURE,))
-    run_reporter(SummaryReporter(tmp_path), summary)
+    run_reporter(SummaryReporter(tmp_path), (PESKOV, CLEAN, SMALL, NO_VENDOR), (FAILURE,))
     assert read_csv(tmp_path / "vendors.csv") == [
         [
             "vendor", "articles", "failed", "words", "findings", "minor", "major", "critical",
@@ -697,7 +704,7 @@ def test_vendors_csv(tmp_path: Path) -> None:
 
 
 def test_no_vendors_csv_without_vendors(tmp_path: Path) -> None:
-    run_reporter(SummaryReporter(tmp_path), RunSummary((NO_VENDOR,), (FAILURE,)))
+    run_reporter(SummaryReporter(tmp_path), (NO_VENDOR,), (FAILURE,))
     assert not (tmp_path / "vendors.csv").exists()
     assert (tmp_path / "summary.csv").exists()
 
@@ -707,7 +714,9 @@ def test_summary_json(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8")) == {
         "schema": "mtqa.summary/1",
         "mtqa_version": "9.9.9",
+        "run_id": "",
         "started_at": "2024-05-01T12:00:00+00:00",
+        "interrupted": False,
         "settings": {"fail_on": "major"},
         "totals": {
             "articles": 3,
@@ -731,8 +740,10 @@ def test_summary_json(tmp_path: Path) -> None:
             },
             "mean_artefact_score": 6.235,
             "median_artefact_score": 0.962,
+            "with_notes": 0,
         },
         "failures": [{"id": "broken", "origin": "feeds/a.jsonl#broken", "reason": "invalid JSON at line 3"}],
+        "notes": ["back-translation: 1 segment from cache"],
         "scores": [],
     }
 
@@ -820,7 +831,7 @@ def test_all_reporters_together(tmp_path: Path) -> None:
     reporters = build_reporters(("json", "md", "html"), tmp_path / "out", "text", stream, False)
     for reporter in reporters:
         reporter.start(RUN)
-    for report in SUMMARY.reports:
+    for report in REPORTS:
         for reporter in reporters:
             reporter.article(report)
     for reporter in reporters:
@@ -848,7 +859,7 @@ def test_console_prints_each_run_note_once_and_shortens_long_suggestions() -> No
     reporter = TextReporter(stream)
     for report in reports:
         reporter.article(report)
-    reporter.finish(RunSummary(reports, ()))
+    reporter.finish(RunSummary.of(reports, ()))
     lines = stream.getvalue().splitlines()
     assert lines[0] == "n.txt:1:1 TYP005 m -> „" + "y" * 52 + " … " + "y" * 23 + "“"
     totals = "1 finding (0 critical, 0 major, 1 minor) in 2 articles; 0 could not be read"

@@ -19,15 +19,17 @@ from typing import BinaryIO
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
 from mtqa.read.bilingual import read_bilingual
+from mtqa.read.boundary import display_path
 from mtqa.read.csvfeed import read_csv
 from mtqa.read.discover import Input, Kind, check_paths, expand
 from mtqa.read.encoding import bom_codec
-from mtqa.read.ids import UniqueIds, safe_id
+from mtqa.read.ids import RESERVED_IDS, UniqueIds, safe_id
 from mtqa.read.jsonl import read_jsonl
+from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES, too_large
 from mtqa.read.lines import Rejoined, read_up_to
-from mtqa.read.text import ArticleName, article_from_bytes, cannot_read, read_text_file
+from mtqa.read.text import ArticleName, article_from_bytes, cannot_read, open_regular, read_text_file
 
-__all__ = ["check_paths", "read_inputs", "safe_id"]
+__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "check_paths", "read_inputs", "safe_id"]
 
 STDIN_ID = "stdin"
 STDIN_ORIGIN = "<stdin>"
@@ -35,49 +37,63 @@ STDIN_SNIFF_BYTES = 1 << 16
 """Standard input is a JSONL feed when its first non-blank character, within this many bytes, is ``{``."""
 
 
-def read_inputs(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[Article | ArticleFailure]:
+def read_inputs(
+    paths: Sequence[str],
+    stdin: BinaryIO | None = None,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+) -> Iterator[Article | ArticleFailure]:
     """Every article named by ``paths`` (``-`` is ``stdin``, by default ``sys.stdin.buffer``), lazily.
 
     Never raises for a bad input: each unusable file, feed line or row is yielded as an
-    ``ArticleFailure`` with a one-line reason, in the place where its article would have been.
+    ``ArticleFailure`` with a one-line reason, in the place where its article would have been; so is
+    an article over ``max_article_bytes``. Ids never take a name the run's own files use
+    (``RESERVED_IDS``: an article ``summary`` becomes ``summary-2``).
     """
-    ids = UniqueIds()
+    ids = UniqueIds(RESERVED_IDS)
     for entry in expand(paths):
-        items = [entry] if isinstance(entry, ArticleFailure) else _read(entry, stdin)
+        items = [entry] if isinstance(entry, ArticleFailure) else _read(entry, stdin, max_article_bytes)
         for item in items:
             unique = ids.claim(item.id)
             yield item if unique == item.id else dataclasses.replace(item, id=unique)
 
 
-def _read(entry: Input, stdin: BinaryIO | None) -> Iterator[Article | ArticleFailure]:
+def _read(entry: Input, stdin: BinaryIO | None, max_bytes: int) -> Iterator[Article | ArticleFailure]:
     if entry.kind is Kind.STDIN:
-        return _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+        return _read_stdin(stdin if stdin is not None else sys.stdin.buffer, max_bytes)
     if entry.kind is Kind.TEXT:
-        return read_text_file(entry.path)
+        return read_text_file(entry.path, max_bytes)
     if entry.kind is Kind.BILINGUAL:
-        return read_bilingual(entry.path)
-    return _read_feed(entry)
+        return read_bilingual(entry.path, max_bytes)
+    return _read_feed(entry, max_bytes)
 
 
-def _read_feed(entry: Input) -> Iterator[Article | ArticleFailure]:
+def _read_feed(entry: Input, max_bytes: int) -> Iterator[Article | ArticleFailure]:
     stem = safe_id(ArticleName.parse(os.path.basename(entry.path)).base)
     reader = read_jsonl if entry.kind is Kind.JSONL else read_csv
+    shown = display_path(entry.path)
     try:
-        with open(entry.path, "rb") as stream:
-            yield from reader(stream, entry.path, stem)
+        with open_regular(entry.path) as stream:
+            yield from reader(stream, shown, stem, max_bytes)
     except OSError as error:
-        yield ArticleFailure(stem, entry.path, cannot_read(error))
+        yield ArticleFailure(stem, shown, cannot_read(error))
+    except InputError as error:
+        yield ArticleFailure(stem, shown, str(error))
 
 
-def _read_stdin(stream: BinaryIO) -> Iterator[Article | ArticleFailure]:
+def _read_stdin(stream: BinaryIO, max_bytes: int) -> Iterator[Article | ArticleFailure]:
     try:
         head = read_up_to(stream, STDIN_SNIFF_BYTES)
         if _looks_like_jsonl(head):
-            yield from read_jsonl(io.BufferedReader(Rejoined(head, stream)), STDIN_ORIGIN, STDIN_ID)
+            yield from read_jsonl(
+                io.BufferedReader(Rejoined(head, stream)), STDIN_ORIGIN, STDIN_ID, max_bytes
+            )
             return
-        data = head + stream.read()
+        data = head + read_up_to(stream, max_bytes + 1 - len(head))
     except OSError as error:
         yield ArticleFailure(STDIN_ID, STDIN_ORIGIN, cannot_read(error))
+        return
+    if len(data) > max_bytes:
+        yield ArticleFailure(STDIN_ID, STDIN_ORIGIN, too_large(max_bytes))
         return
     try:
         yield article_from_bytes(data, STDIN_ID, STDIN_ORIGIN)

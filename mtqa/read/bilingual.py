@@ -17,9 +17,11 @@ from typing import Any
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure, Unit
+from mtqa.read.boundary import display_path
 from mtqa.read.encoding import normalise_newlines
 from mtqa.read.ids import safe_id
-from mtqa.read.text import cannot_read
+from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES, too_large
+from mtqa.read.text import cannot_read, open_regular, read_file_bytes
 
 BILINGUAL_EXTENSIONS = (".xlf", ".xliff", ".tmx", ".xlsx")
 MAX_XML_BYTES = 64 * 1024 * 1024
@@ -55,31 +57,49 @@ def check_xml(data: bytes) -> Any:
         raise InputError(f"not well-formed XML ({exc})") from None
 
 
-def read_bilingual(path: str) -> Iterator[Article | ArticleFailure]:
-    """The articles of one XLIFF, TMX or XLSX file; an unusable file is one failure with its reason."""
+def read_bilingual(
+    path: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+) -> Iterator[Article | ArticleFailure]:
+    """The articles of one XLIFF, TMX or XLSX file; an unusable file is one failure with its reason.
+
+    The file may hold many articles, so it may be up to ``MAX_XML_BYTES``; each article's German is held
+    to ``max_bytes`` like any other input.
+    """
     if path.lower().endswith(".xlsx"):
-        yield from read_xlsx(path)
+        yield from _limited(read_xlsx(path), max_bytes)
         return
+    yield from _limited(_read_xml(path), max_bytes)
+
+
+def _limited(items: Iterator[Article | ArticleFailure], max_bytes: int) -> Iterator[Article | ArticleFailure]:
+    for item in items:
+        if isinstance(item, Article) and len(item.text.encode("utf-8", "surrogatepass")) > max_bytes:
+            yield ArticleFailure(
+                item.id, item.origin, too_large(max_bytes, len(item.text.encode("utf-8", "replace")))
+            )
+        else:
+            yield item
+
+
+def _read_xml(path: str) -> Iterator[Article | ArticleFailure]:
     stem = safe_id(os.path.splitext(os.path.basename(path))[0])
+    shown = display_path(path)
     try:
-        if os.path.getsize(path) > MAX_XML_BYTES:
-            raise InputError(f"file larger than {MAX_XML_BYTES // (1024 * 1024)} MB")
-        with open(path, "rb") as stream:
-            data = stream.read()
+        data = read_file_bytes(path, MAX_XML_BYTES)
         root = check_xml(data)
         documents = list(_documents(root, data))
     except OSError as error:
-        yield ArticleFailure(stem, path, cannot_read(error))
+        yield ArticleFailure(stem, shown, cannot_read(error))
         return
     except InputError as error:
-        yield ArticleFailure(stem, path, str(error))
+        yield ArticleFailure(stem, shown, str(error))
         return
     if not documents:
-        yield ArticleFailure(stem, path, "no translated segments in the file")
+        yield ArticleFailure(stem, shown, "no translated segments in the file")
         return
     for name, source_lang, segments in documents:
         article_id = stem if len(documents) == 1 else safe_id(f"{stem}-{os.path.splitext(name)[0]}")
-        origin = path if len(documents) == 1 else f"{path}#{name}"
+        origin = shown if len(documents) == 1 else f"{shown}#{name}"
         if not any(s.target.strip() for s in segments):
             yield ArticleFailure(article_id, origin, "no segment has a target (German) text")
             continue
@@ -272,27 +292,35 @@ def articles_from_rows(
 def read_xlsx(path: str) -> Iterator[Article | ArticleFailure]:
     """A segment table in the first sheet of an Excel workbook (openpyxl, read-only, values only)."""
     stem = safe_id(os.path.splitext(os.path.basename(path))[0])
+    shown = display_path(path)
     try:
         import openpyxl
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        handle = open_regular(path)  # a FIFO or device is refused, not waited on
     except OSError as error:
-        yield ArticleFailure(stem, path, cannot_read(error))
+        yield ArticleFailure(stem, shown, cannot_read(error))
         return
+    except InputError as error:
+        yield ArticleFailure(stem, shown, str(error))
+        return
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl's errors for a file that is not a workbook are of several types
-        yield ArticleFailure(stem, path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})")
+        handle.close()
+        yield ArticleFailure(stem, shown, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})")
         return
     try:
         sheet = workbook.worksheets[0]
         values = sheet.iter_rows(values_only=True)
         header = [str(c or "").strip().lower() for c in next(values, ())]
         if not is_segment_table(header):
-            yield ArticleFailure(stem, path, "the first sheet needs a header row with a 'target' column")
+            yield ArticleFailure(stem, shown, "the first sheet needs a header row with a 'target' column")
             return
         rows = (
             (number, {header[i]: "" if v is None else str(v) for i, v in enumerate(cells) if i < len(header)})
             for number, cells in enumerate(values, start=2)
         )
-        yield from articles_from_rows(rows, path, stem)
+        yield from articles_from_rows(rows, shown, stem)
     finally:
         workbook.close()
+        handle.close()

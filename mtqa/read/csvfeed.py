@@ -14,6 +14,7 @@ from typing import BinaryIO
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
 from mtqa.read.jsonl import EMPTY_FEED
+from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES
 from mtqa.read.lines import FeedLines
 from mtqa.read.records import FIELDS, FeedRow
 
@@ -22,17 +23,19 @@ FIELD_SIZE_LIMIT = 2**31 - 1
 _DELIMITERS = (",", ";", "\t")
 
 
-def read_csv(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | ArticleFailure]:
+def read_csv(
+    stream: BinaryIO, origin: str, stem: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+) -> Iterator[Article | ArticleFailure]:
     """Articles of a CSV feed in order; a missing ``text`` column fails the whole file at once."""
     try:
-        lines = FeedLines(stream)
+        lines = FeedLines(stream, max_bytes)
     except InputError as error:
         yield ArticleFailure(stem, origin, str(error))
         return
-    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
-        csv.field_size_limit(FIELD_SIZE_LIMIT)
+    csv.field_size_limit(min(FIELD_SIZE_LIMIT, max(max_bytes, 1 << 17)))
     undecodable: dict[int, str] = {}
     other_encodings: dict[int, str] = {}
+    line_notes: dict[int, tuple[str, ...]] = {}
 
     def texts() -> Iterator[str]:
         for line in lines:
@@ -40,6 +43,8 @@ def read_csv(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | Art
                 undecodable[line.number] = line.error
             elif line.encoding != lines.encoding:
                 other_encodings[line.number] = line.encoding
+            if line.notes:
+                line_notes[line.number] = line.notes
             yield line.text
 
     source = texts()
@@ -85,6 +90,9 @@ def read_csv(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | Art
         encoding = lines.encoding
         if other_encodings:
             encoding = next((other_encodings.pop(n) for n in span if n in other_encodings), encoding)
+        notes: tuple[str, ...] = ()
+        if line_notes:
+            notes = tuple(note for n in span if n in line_notes for note in line_notes.pop(n))
         row = FeedRow(origin, stem, first, encoding)
         record = dict(zip(header, fields, strict=False))
         if error_text is not None:
@@ -93,7 +101,7 @@ def read_csv(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | Art
             yield row.failure(f"expected {len(header)} fields, got {len(fields)}", record)
         else:
             try:
-                yield row.article(record)
+                yield row.article(record, notes)
             except InputError as error:
                 yield row.failure(str(error), record)
     if rows == 0:

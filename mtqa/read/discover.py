@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from mtqa.errors import InputError
 from mtqa.model import ArticleFailure
+from mtqa.read.boundary import display_path
 from mtqa.read.ids import safe_id
-from mtqa.read.text import REFERENCE_FOLDER, ArticleName, cannot_read
+from mtqa.read.text import REFERENCE_FOLDER, ArticleName, cannot_read, special_kind
 
 STDIN = "-"
 
@@ -81,7 +82,7 @@ def expand(paths: Sequence[str]) -> Iterator[Input | ArticleFailure]:
         elif os.path.exists(path):
             found = iter([Input(kind_of(path), path)])
         else:
-            found = iter([ArticleFailure(_failure_id(path), path, "no such file or folder")])
+            found = iter([ArticleFailure(_failure_id(path), display_path(path), "no such file or folder")])
         for item in found:
             if isinstance(item, Input):
                 real = os.path.realpath(item.path)
@@ -112,7 +113,8 @@ def _walk(folder: str) -> Iterator[Input | ArticleFailure]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
-        yield ArticleFailure(_failure_id(folder), folder, f"cannot read folder: {error.strerror or error}")
+        reason = f"cannot read folder: {error.strerror or error}"
+        yield ArticleFailure(_failure_id(folder), display_path(folder), reason)
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -121,13 +123,25 @@ def _walk(folder: str) -> Iterator[Input | ArticleFailure]:
         try:
             is_folder = entry.is_dir(follow_symlinks=False)
             is_file = not is_folder and entry.is_file()
+            special = None if is_folder or is_file else _special(entry)
         except OSError as error:
-            yield ArticleFailure(_failure_id(path), path, cannot_read(error))
+            yield ArticleFailure(_failure_id(path), display_path(path), cannot_read(error))
             continue
         if is_folder and entry.name != REFERENCE_FOLDER:
             yield from _walk(path)
         elif is_file and is_article_file(entry.name):
             yield Input(kind_of(path), path)
+        elif special is not None and is_article_file(entry.name):
+            yield ArticleFailure(_failure_id(path), display_path(path), special)
+
+
+def _special(entry: os.DirEntry[str]) -> str | None:
+    """Why a folder entry that is neither a folder nor a regular file is not read, or ``None``."""
+    if entry.is_symlink() and not os.path.exists(entry.path):
+        return "dangling symbolic link (its target does not exist): skipped"
+    if entry.is_symlink() and os.path.isdir(entry.path):
+        return None  # a link to a folder is not followed (no cycles)
+    return f"not a regular file ({special_kind(entry.stat().st_mode)}): refused"
 
 
 def _failure_id(path: str) -> str:
@@ -135,4 +149,5 @@ def _failure_id(path: str) -> str:
 
 
 def _show(path: str) -> str:
-    return path if path and path.isprintable() else repr(path)
+    shown = display_path(path)
+    return shown if shown and shown.isprintable() else repr(shown)

@@ -8,20 +8,23 @@ from typing import BinaryIO
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
+from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES
 from mtqa.read.lines import FeedLines
 from mtqa.read.records import FeedRow, json_type
 
 EMPTY_FEED = "empty feed: no articles"
 
 
-def read_jsonl(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | ArticleFailure]:
+def read_jsonl(
+    stream: BinaryIO, origin: str, stem: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+) -> Iterator[Article | ArticleFailure]:
     """Articles of a JSONL feed in order; ``origin`` names the feed, ``stem`` prefixes generated ids.
 
     Blank lines are skipped; every other line becomes an article or a failure whose reason starts
     with ``line <n>:``.
     """
     try:
-        lines = FeedLines(stream)
+        lines = FeedLines(stream, max_bytes)
     except InputError as error:
         yield ArticleFailure(stem, origin, str(error))
         return
@@ -46,7 +49,7 @@ def read_jsonl(stream: BinaryIO, origin: str, stem: str) -> Iterator[Article | A
             yield row.failure(f"expected a JSON object, got {json_type(record)}")
             continue
         try:
-            yield row.article(record)
+            yield row.article(record, line.notes)
         except InputError as error:
             yield row.failure(str(error), record)
     if rows == 0:

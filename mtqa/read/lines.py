@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from mtqa.errors import InputError
 from mtqa.read.encoding import decode_bytes, feed_codec, report_name
+from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES, too_large
 
 HEAD_BYTES = 1 << 20
 """How much of a feed is read to judge its encoding."""
@@ -33,6 +34,12 @@ class Line:
     text: str
     encoding: str
     error: str | None = None
+    notes: tuple[str, ...] = ()
+    """What decoding had to do beyond a clean decoding (see ``Decoded.notes``)."""
+
+
+BINARY_LINE = "binary data (NUL byte) in this line"
+_SKIP_BYTES = 1 << 16
 
 
 class FeedLines:
@@ -42,7 +49,8 @@ class FeedLines:
     (a pure ASCII line counts as the feed's).
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, max_line_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> None:
+        self._limit = max_line_bytes
         head = read_up_to(stream, HEAD_BYTES)
         complete = len(head) < HEAD_BYTES
         self._codec = feed_codec(head, complete)
@@ -56,9 +64,15 @@ class FeedLines:
 
     def _byte_lines(self) -> Iterator[Line]:
         legacy = None if self.encoding == "utf-8" else self._codec
-        for number, raw in enumerate(self._stream, start=1):
+        for number, raw in enumerate(self._limited_lines(), start=1):
+            if raw is None:
+                yield Line(number, "\n", self.encoding, too_large(self._limit))
+                continue
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
+            if b"\0" in raw:
+                yield Line(number, raw.replace(b"\0", b"").decode("utf-8", "replace"), "utf-8", BINARY_LINE)
+                continue
             if raw.isascii():
                 yield Line(number, raw.decode("ascii"), self.encoding)
                 continue
@@ -75,6 +89,21 @@ class FeedLines:
                     pass
             yield _line_on_its_own(number, raw)
 
+    def _limited_lines(self) -> Iterator[bytes | None]:
+        """Physical lines; ``None`` for a line longer than the limit, which is skipped unread."""
+        while True:
+            raw = self._stream.readline(self._limit + 1)
+            if not raw:
+                return
+            if len(raw) > self._limit and not raw.endswith(b"\n"):
+                while True:
+                    rest = self._stream.readline(_SKIP_BYTES)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield None
+                continue
+            yield raw
+
     def _wide_lines(self) -> Iterator[Line]:
         text = io.TextIOWrapper(self._stream, encoding=self._codec, newline="\n")
         number = 0
@@ -87,10 +116,10 @@ class FeedLines:
 
 def _line_on_its_own(number: int, raw: bytes) -> Line:
     try:
-        decoded = decode_bytes(raw)
+        decoded = decode_bytes(raw, first_line=number)
     except InputError as error:
         return Line(number, raw.decode("utf-8", errors="replace"), "utf-8", str(error))
-    return Line(number, decoded.text, decoded.encoding)
+    return Line(number, decoded.text, decoded.encoding, notes=decoded.notes)
 
 
 def read_up_to(stream: BinaryIO, size: int) -> bytes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
+from mtqa.read.boundary import surrogate_note, without_surrogates
 from mtqa.read.encoding import normalise_newlines
 from mtqa.read.ids import safe_id
 
@@ -38,7 +39,7 @@ class FeedRow:
         """
         raw_id = record.get("id") if record is not None else None
         if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) and str(raw_id).strip():
-            name = safe_id(str(raw_id).strip())
+            name = safe_id(without_surrogates(str(raw_id).strip())[0])
         else:
             name = f"{self.stem}:{self.line}"
         vendor = record.get("vendor") if record is not None else None
@@ -46,14 +47,24 @@ class FeedRow:
             id=name,
             origin=f"{self.origin}:{self.line}",
             reason=f"line {self.line}: {reason}",
-            vendor=(vendor.strip() or None) if isinstance(vendor, str) else None,
+            vendor=(without_surrogates(vendor.strip())[0] or None) if isinstance(vendor, str) else None,
         )
 
-    def article(self, record: Mapping[str, object]) -> Article:
-        """Check ``record`` and build the article; raises ``InputError`` naming the first broken field."""
+    def article(self, record: Mapping[str, object], notes: tuple[str, ...] = ()) -> Article:
+        """Check ``record`` and build the article; raises ``InputError`` naming the first broken field.
+
+        ``notes`` are what decoding the line had to do; lone surrogates in any field are replaced and
+        noted too.
+        """
         values: dict[str, str | None] = {}
+        found = list(notes)
         for name in FIELDS:
-            values[name] = _optional_string(record, name)
+            value = _optional_string(record, name)
+            if value is not None:
+                value, count = without_surrogates(value)
+                if count:
+                    found.append(surrogate_note(count, name))
+            values[name] = value
         text = values["text"]
         if text is None:
             raise InputError('missing "text"')
@@ -73,6 +84,7 @@ class FeedRow:
             source_lang=values["source_lang"],
             reference=values["reference"],
             encoding=self.encoding,
+            notes=tuple(found),
         )
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import BinaryIO
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
+from mtqa.read.boundary import display_path
 from mtqa.read.encoding import decode_bytes, normalise_newlines
 from mtqa.read.ids import safe_id
+from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES, too_large
 
 SOURCE_LANGS = ("ru", "uk", "be", "en")
 """Languages a source text may be in, in the order a sibling is looked for."""
@@ -53,7 +57,9 @@ class ArticleName:
         return self.lang == TARGET_LANG and self.base.endswith(REFERENCE_MARK)
 
 
-def read_text_file(path: str) -> Iterator[Article | ArticleFailure]:
+def read_text_file(
+    path: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+) -> Iterator[Article | ArticleFailure]:
     """The article in ``path`` with its source and reference, or a failure saying why there is none.
 
     A source or reference that exists but cannot be used is reported as a failure of its own, after
@@ -62,23 +68,28 @@ def read_text_file(path: str) -> Iterator[Article | ArticleFailure]:
     folder, file_name = os.path.split(path)
     name = ArticleName.parse(file_name)
     article_id = safe_id(name.base)
+    shown = display_path(path)
     try:
-        article = article_from_bytes(read_file_bytes(path), article_id, path)
+        article = article_from_bytes(read_file_bytes(path, max_bytes), article_id, shown)
     except OSError as error:
-        yield ArticleFailure(article_id, path, cannot_read(error))
+        yield ArticleFailure(article_id, shown, cannot_read(error))
         return
     except InputError as error:
-        yield ArticleFailure(article_id, path, str(error))
+        yield ArticleFailure(article_id, shown, str(error))
         return
     problems: list[ArticleFailure] = []
     source_path, source_lang = _find_source(folder, name)
     if source_path is not None:
-        source = _read_companion(source_path, f"{article_id}.{source_lang}", "source text", problems)
+        source = _read_companion(
+            source_path, f"{article_id}.{source_lang}", "source text", problems, max_bytes
+        )
         if source is not None:
             article = replace(article, source=source, source_lang=source_lang)
     reference_path = _find_reference(folder, name)
     if reference_path is not None:
-        reference = _read_companion(reference_path, f"{article_id}.ref", "reference translation", problems)
+        reference = _read_companion(
+            reference_path, f"{article_id}.ref", "reference translation", problems, max_bytes
+        )
         if reference is not None:
             article = replace(article, reference=reference)
     yield article
@@ -92,7 +103,9 @@ def article_from_bytes(data: bytes, article_id: str, origin: str) -> Article:
     title = first_line(text)
     if title is None:
         raise InputError(EMPTY)
-    return Article(id=article_id, text=text, origin=origin, title=title, encoding=decoded.encoding)
+    return Article(
+        id=article_id, text=text, origin=origin, title=title, encoding=decoded.encoding, notes=decoded.notes
+    )
 
 
 def first_line(text: str) -> str | None:
@@ -104,10 +117,52 @@ def first_line(text: str) -> str | None:
     return None
 
 
-def read_file_bytes(path: str) -> bytes:
-    """The whole file; a plain-text article is read at once (feeds are the inputs that stream)."""
-    with open(path, "rb") as handle:
-        return handle.read()
+def read_file_bytes(path: str, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> bytes:
+    """The whole file; a plain-text article is read at once (feeds are the inputs that stream).
+
+    Raises ``InputError`` for a file over ``max_bytes`` and for anything but a regular file.
+    """
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise InputError(too_large(max_bytes, size))
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(too_large(max_bytes))
+    return data
+
+
+def open_regular(path: str) -> BinaryIO:
+    """Open ``path`` for reading only if it is a regular file; raises ``InputError`` otherwise.
+
+    A FIFO would block ``open`` until a writer comes (forever, on a command line) and a device never
+    ends, so the file is opened without blocking and checked before a byte is read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"not a regular file ({special_kind(mode)}): refused")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return open(descriptor, "rb")
+
+
+def special_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
 
 
 def cannot_read(error: OSError) -> str:
@@ -135,17 +190,20 @@ def _find_reference(folder: str, name: ArticleName) -> str | None:
     return None
 
 
-def _read_companion(path: str, failure_id: str, role: str, problems: list[ArticleFailure]) -> str | None:
+def _read_companion(
+    path: str, failure_id: str, role: str, problems: list[ArticleFailure], max_bytes: int
+) -> str | None:
     """A source or reference text, or ``None`` with the reason appended to ``problems``."""
+    shown = display_path(path)
     try:
-        text = normalise_newlines(decode_bytes(read_file_bytes(path)).text)
+        text = normalise_newlines(decode_bytes(read_file_bytes(path, max_bytes)).text)
     except OSError as error:
-        problems.append(ArticleFailure(failure_id, path, f"{role} not used: {cannot_read(error)}"))
+        problems.append(ArticleFailure(failure_id, shown, f"{role} not used: {cannot_read(error)}"))
         return None
     except InputError as error:
-        problems.append(ArticleFailure(failure_id, path, f"{role} not used: {error}"))
+        problems.append(ArticleFailure(failure_id, shown, f"{role} not used: {error}"))
         return None
     if not text.strip():
-        problems.append(ArticleFailure(failure_id, path, f"{role} not used: empty"))
+        problems.append(ArticleFailure(failure_id, shown, f"{role} not used: empty"))
         return None
     return text

@@ -31,21 +31,20 @@ def _one_line(text: str) -> str:
 
 
 def run_notes(summary: RunSummary) -> list[str]:
-    """The distinct notes of all reports (e.g. back-translation unavailable), in first-seen order."""
-    return list(dict.fromkeys(note for report in summary.reports for note in report.notes))
+    """The distinct run-level notes (e.g. back-translation unavailable), in first-seen order."""
+    return list(summary.notes)
 
 
 def totals_line(summary: RunSummary) -> str:
     """``N findings (a critical, b major, c minor) in M articles; K could not be read``."""
-    counts = dict.fromkeys(Severity, 0)
-    for report in summary.reports:
-        for finding in report.findings:
-            counts[finding.severity] += 1
-    by_severity = ", ".join(f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True))
-    return (
-        f"{counted(sum(counts.values()), 'finding')} ({by_severity}) "
-        f"in {counted(len(summary.reports), 'article')}; {len(summary.failures)} could not be read"
+    totals = summary.totals
+    severities = sorted(Severity, reverse=True)
+    by_severity = ", ".join(f"{totals.severity.get(s.label, 0)} {s.label}" for s in severities)
+    line = (
+        f"{counted(totals.findings, 'finding')} ({by_severity}) "
+        f"in {counted(totals.articles, 'article')}; {totals.failed} could not be read"
     )
+    return line + " (interrupted)" if summary.interrupted else line
 
 
 class TextReporter:
@@ -174,17 +173,14 @@ class JsonLinesReporter:
             )
         for note in run_notes(summary):
             self._write({"type": "note", "text": note})
-        counts = dict.fromkeys((s.label for s in Severity), 0)
-        for report in summary.reports:
-            for label, count in report.counts_by_severity().items():
-                counts[label] += count
+        totals = summary.totals
         self._write(
             {
                 "type": "totals",
-                "articles": len(summary.reports),
-                "failed": len(summary.failures),
-                "findings": sum(counts.values()),
-                **counts,
+                "articles": totals.articles,
+                "failed": totals.failed,
+                "findings": totals.findings,
+                **{s.label: totals.severity.get(s.label, 0) for s in Severity},
             }
         )
         self.stream.flush()

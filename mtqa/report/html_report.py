@@ -21,7 +21,7 @@ from mtqa.fix import apply_fixes
 from mtqa.model import ArticleReport, RunSummary, Score, Severity
 from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, report_path, write_text_atomic
-from mtqa.report.index_report import IndexReporter, page_name
+from mtqa.report.index_report import IndexReporter
 from mtqa.report.page import BASE_STYLE, FAVICON, ICONS, escape, legend, link, severity_label
 from mtqa.report.view import (
     SCORE_EXPLANATION,
@@ -464,8 +464,7 @@ class HtmlReporter:
         self.index.start(run)
 
     def article(self, report: ArticleReport) -> None:
-        report_path(self.output_dir, report.article.id, ".html")  # refuses an unsafe id
-        path = self.output_dir / page_name(report.article.id)
+        path = report_path(self.output_dir, report.article.id, ".html")  # refuses an unsafe id
         write_text_atomic(path, render_html(report, self._version))
         self.index.article(report)
 

@@ -329,8 +329,8 @@ def _score_chart(scores: list[float]) -> str:
 
 
 def page_name(article_id: str) -> str:
-    """The article page's file name; an article called ``index`` must not overwrite the run index."""
-    return f"{article_id}.article.html" if article_id.lower() == "index" else f"{article_id}.html"
+    """The article page's file name; readers never give an article the id ``index`` (``RESERVED_IDS``)."""
+    return f"{article_id}.html"
 
 
 class IndexReporter:

@@ -1,180 +1,146 @@
-"""Run-wide summaries written at ``finish``: ``summary.csv``, ``vendors.csv`` and ``summary.json``.
+"""Run-wide summaries: ``summary.csv``, ``vendors.csv`` and ``summary.json``, streamed.
 
 ``summary.csv`` has one row per article and per input that could not be read, with a fixed set of
 columns (every rule family, even unused ones) so spreadsheets and scripts built on it keep working from
-run to run. ``vendors.csv`` lets localization teams compare the vendors or engines that translated the
-articles. pandas is imported only here, when a run with an output folder finishes.
+run to run. Rows are written as articles pass, to a temporary file in the output folder, and nothing of
+an article is kept in memory: at the end the rows are copied once into ``summary.csv`` under the full
+header (the score columns are known only then). ``vendors.csv`` lets localization teams compare the
+vendors or engines that translated the articles; both come from the totals the pipeline folds.
+
+Every text cell that a spreadsheet would read as a formula (OWASP's rule: it begins with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a leading ``'``: ids, vendors and file
+names come from untrusted input.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import json
+import os
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, Any
 
-from mtqa.model import ArticleFailure, ArticleReport, RunSummary, Severity
+from mtqa.errors import ReportError
+from mtqa.model import NO_VENDOR, ArticleFailure, ArticleReport, RunSummary, Severity, Totals
 from mtqa.report.base import RunInfo
-from mtqa.report.files import ensure_folder, write_text_atomic
+from mtqa.report.files import ensure_folder, temporary_sibling, write_text_atomic
 from mtqa.report.view import family_counts
 from mtqa.rules.registry import FAMILIES
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 SUMMARY_SCHEMA = "mtqa.summary/1"
-NO_VENDOR = "(none)"
+SUMMARY_CSV = "summary.csv"
+VENDORS_CSV = "vendors.csv"
+SUMMARY_JSON = "summary.json"
 SEVERITY_COLUMNS = tuple(s.label for s in Severity)
 COUNT_COLUMNS = ("words", "segments", "findings", *SEVERITY_COLUMNS, *FAMILIES)
+FIXED_COLUMNS = ("id", "origin", "vendor", *COUNT_COLUMNS, "artefact_score")
+TEXT_COLUMNS = frozenset({"id", "origin", "vendor", "notes", "error"})
+VENDOR_COLUMNS = (
+    "vendor", "articles", "failed", "words", "findings", *SEVERITY_COLUMNS,
+    "mean_artefact_score", "median_artefact_score", "findings_per_100_words",
+)  # fmt: skip
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""OWASP's CSV-injection rule: a cell starting with one of these is prefixed with ``'``."""
 
 
-def _metric_names(reports: Iterable[ArticleReport]) -> tuple[list[str], list[str]]:
-    """Segment-level and article-level metric names seen in the run, each sorted."""
-    segment: set[str] = set()
-    article: set[str] = set()
-    for report in reports:
-        for score in report.scores:
-            (article if score.segment is None else segment).add(score.metric)
-    return sorted(segment), sorted(article)
+def neutralise_cell(value: object) -> object:
+    """``value`` safe to open in a spreadsheet: text that would start a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
-def summary_layout(reports: tuple[ArticleReport, ...]) -> tuple[list[str], dict[str, str]]:
+def summary_layout(segment_metrics: set[str], article_metrics: set[str]) -> tuple[list[str], dict[str, str]]:
     """The CSV columns, and the column of each article-level metric.
 
     An article-level metric is named as itself unless that would clash with another column, in which
     case it becomes ``article_<metric>``.
     """
-    segment_metrics, article_metrics = _metric_names(reports)
-    fixed = ["id", "origin", "vendor", *COUNT_COLUMNS, "artefact_score"]
-    means = [f"mean_{metric}" for metric in segment_metrics]
-    taken = {*fixed, *means, "error"}
-    overall = {metric: metric if metric not in taken else f"article_{metric}" for metric in article_metrics}
-    return [*fixed, *means, *overall.values(), "error"], overall
-
-
-def _report_row(report: ArticleReport, article_columns: dict[str, str]) -> dict[str, Any]:
-    article = report.article
-    row: dict[str, Any] = {
-        "id": article.id,
-        "origin": article.origin,
-        "vendor": article.vendor,
-        "words": report.words,
-        "segments": len(report.segments),
-        "findings": len(report.findings),
-        **report.counts_by_severity(),
-        **family_counts(report),
-        "artefact_score": report.artefact_score,
-        "error": "",
+    means = [f"mean_{metric}" for metric in sorted(segment_metrics)]
+    taken = {*FIXED_COLUMNS, *means, "notes", "error"}
+    overall = {
+        metric: metric if metric not in taken else f"article_{metric}" for metric in sorted(article_metrics)
     }
+    return [*FIXED_COLUMNS, *means, *overall.values(), "notes", "error"], overall
+
+
+def _report_row(report: ArticleReport) -> tuple[list[Any], dict[str, float], dict[str, float]]:
+    """The fixed cells, the segment-metric means and the article-level metrics of one report."""
+    article = report.article
+    severities = report.counts_by_severity()
+    families = family_counts(report)
+    cells: list[Any] = [
+        article.id,
+        article.origin,
+        article.vendor or "",
+        report.words,
+        len(report.segments),
+        len(report.findings),
+        *(severities[label] for label in SEVERITY_COLUMNS),
+        *(families[family] for family in FAMILIES),
+        report.artefact_score,
+    ]
     by_metric: dict[str, list[float]] = {}
+    overall: dict[str, float] = {}
     for score in report.scores:
         if score.segment is not None:
-            by_metric.setdefault(f"mean_{score.metric}", []).append(score.value)
+            by_metric.setdefault(score.metric, []).append(score.value)
         else:
-            row[article_columns[score.metric]] = score.value
-    for name, values in by_metric.items():
-        row[name] = round(statistics.fmean(values), 4)
-    return row
+            overall[score.metric] = score.value
+    means = {metric: round(statistics.fmean(values), 4) for metric, values in by_metric.items()}
+    return cells, means, overall
 
 
-def _failure_row(failure: ArticleFailure) -> dict[str, Any]:
+def vendor_rows(summary: RunSummary) -> list[dict[str, Any]]:
+    """One row per vendor (``vendors.csv``); empty when no input named its vendor."""
+    return [_vendor_row(name, totals) for name, totals in summary.vendors.items()]
+
+
+def _vendor_row(name: str, totals: Totals) -> dict[str, Any]:
     return {
-        "id": failure.id,
-        "origin": failure.origin,
-        "vendor": _failure_vendor(failure),
-        "error": failure.reason,
+        "vendor": name,
+        "articles": totals.articles,
+        "failed": totals.failed,
+        "words": totals.words,
+        "findings": totals.findings,
+        **{label: totals.severity.get(label, 0) for label in SEVERITY_COLUMNS},
+        "mean_artefact_score": totals.mean_artefact_score,
+        "median_artefact_score": totals.median_artefact_score,
+        "findings_per_100_words": round(100.0 * totals.findings / totals.words, 3) if totals.words else None,
     }
-
-
-def _failure_vendor(failure: ArticleFailure) -> str | None:
-    """The vendor of a failed input when the reader could tell (``ArticleFailure`` may not carry one)."""
-    vendor = getattr(failure, "vendor", None)
-    return vendor if isinstance(vendor, str) and vendor else None
-
-
-def summary_frame(summary: RunSummary) -> pd.DataFrame:
-    """One row per article, then one per failure; integer columns stay integers despite blank cells."""
-    import pandas as pd
-
-    columns, article_columns = summary_layout(summary.reports)
-    rows = [_report_row(report, article_columns) for report in summary.reports]
-    rows += [_failure_row(failure) for failure in summary.failures]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({column: "Int64" for column in COUNT_COLUMNS})
-
-
-def vendor_frame(summary: RunSummary) -> pd.DataFrame | None:
-    """Per-vendor totals, or ``None`` when no article names its vendor."""
-    import pandas as pd
-
-    failed_vendors = [_failure_vendor(failure) for failure in summary.failures]
-    if not any(report.article.vendor for report in summary.reports) and not any(failed_vendors):
-        return None
-    groups: dict[str, list[ArticleReport]] = {}
-    for report in summary.reports:
-        groups.setdefault(report.article.vendor or NO_VENDOR, []).append(report)
-    failed: dict[str, int] = {}
-    for vendor in failed_vendors:
-        failed[vendor or NO_VENDOR] = failed.get(vendor or NO_VENDOR, 0) + 1
-    names = sorted(set(groups) | set(failed), key=lambda name: (name == NO_VENDOR, name))
-    rows = []
-    for name in names:
-        reports = groups.get(name, [])
-        words = sum(report.words for report in reports)
-        findings = sum(len(report.findings) for report in reports)
-        scores = [report.artefact_score for report in reports]
-        severities = dict.fromkeys(SEVERITY_COLUMNS, 0)
-        for report in reports:
-            for label, count in report.counts_by_severity().items():
-                severities[label] += count
-        rows.append(
-            {
-                "vendor": name,
-                "articles": len(reports),
-                "failed": failed.get(name, 0),
-                "words": words,
-                "findings": findings,
-                **severities,
-                "mean_artefact_score": round(statistics.fmean(scores), 3) if scores else None,
-                "median_artefact_score": round(statistics.median(scores), 3) if scores else None,
-                "findings_per_100_words": round(100.0 * findings / words, 3) if words else None,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def summary_document(summary: RunSummary, run: RunInfo) -> dict[str, Any]:
     """The run as plain data (schema ``mtqa.summary/1``): totals, failures, version, settings."""
-    reports = summary.reports
-    severities = dict.fromkeys(SEVERITY_COLUMNS, 0)
-    families = dict.fromkeys(FAMILIES, 0)
-    for report in reports:
-        for label, count in report.counts_by_severity().items():
-            severities[label] += count
-        for family, count in family_counts(report).items():
-            families[family] = families.get(family, 0) + count
-    scores = [report.artefact_score for report in reports]
+    totals = summary.totals
     return {
         "schema": SUMMARY_SCHEMA,
         "mtqa_version": run.version,
+        "run_id": run.run_id,
         "started_at": run.started,
+        "interrupted": summary.interrupted,
         "settings": summary.settings or run.settings,
         "totals": {
-            "articles": len(reports),
-            "failed": len(summary.failures),
-            "words": sum(report.words for report in reports),
-            "segments": sum(len(report.segments) for report in reports),
-            "findings": sum(len(report.findings) for report in reports),
-            "severity": severities,
-            "family": families,
-            "mean_artefact_score": round(statistics.fmean(scores), 3) if scores else None,
-            "median_artefact_score": round(statistics.median(scores), 3) if scores else None,
+            "articles": totals.articles,
+            "failed": totals.failed,
+            "words": totals.words,
+            "segments": totals.segments,
+            "findings": totals.findings,
+            "severity": {label: totals.severity.get(label, 0) for label in SEVERITY_COLUMNS},
+            "family": {family: totals.family.get(family, 0) for family in FAMILIES},
+            "mean_artefact_score": totals.mean_artefact_score,
+            "median_artefact_score": totals.median_artefact_score,
+            "with_notes": totals.with_notes,
         },
         "failures": [
             {"id": failure.id, "origin": failure.origin, "reason": failure.reason}
             for failure in summary.failures
         ],
+        "notes": list(summary.notes),
         "scores": [
             {"metric": score.metric, "value": score.value, "signature": score.signature}
             for score in summary.scores
@@ -182,32 +148,131 @@ def summary_document(summary: RunSummary, run: RunInfo) -> dict[str, Any]:
     }
 
 
+def _cell(value: object) -> object:
+    return "" if value is None else neutralise_cell(value)
+
+
 class SummaryReporter:
-    """Writes the run-wide summary files into the output folder when the run finishes."""
+    """Streams ``summary.csv`` rows as articles pass; writes the summary files when the run finishes."""
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
         self._run: RunInfo | None = None
+        self._spool_path: Path | None = None
+        self._spool: IO[str] | None = None
+        self._writer: Any = None
+        self._segment_metrics: set[str] = set()
+        self._article_metrics: set[str] = set()
 
     def start(self, run: RunInfo) -> None:
         self._run = run
         ensure_folder(self.output_dir)
+        self._spool_path = temporary_sibling(self.output_dir / SUMMARY_CSV)
+        try:
+            self._spool = open(self._spool_path, "x", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise ReportError(f"{self._spool_path}: cannot write ({exc.strerror or exc})") from None
+        self._writer = csv.writer(self._spool, lineterminator="\n")
 
     def article(self, report: ArticleReport) -> None:
-        """Nothing yet: the summary needs the whole run, which ``finish`` receives."""
+        """Append the article's row to the spool (its text columns neutralised when written out)."""
+        if self._spool is None:
+            self.start(self._run or RunInfo.now(self.output_dir))
+        cells, means, overall = _report_row(report)
+        self._segment_metrics.update(means)
+        self._article_metrics.update(overall)
+        metrics = json.dumps([means, overall], ensure_ascii=False) if means or overall else ""
+        notes = "; ".join(report.article.notes)
+        try:
+            self._writer.writerow([*cells, notes, metrics])
+        except OSError as exc:
+            raise ReportError(f"{self._spool_path}: cannot write ({exc.strerror or exc})") from None
+        except UnicodeError as exc:
+            raise ReportError(f"{self._spool_path}: cannot write ({exc})") from None
 
     def finish(self, summary: RunSummary) -> None:
         run = self._run or RunInfo.now(self.output_dir)
-        write_text_atomic(self.output_dir / "summary.csv", _csv(summary_frame(summary)))
-        vendors = vendor_frame(summary)
-        if vendors is not None:
-            write_text_atomic(self.output_dir / "vendors.csv", _csv(vendors))
+        try:
+            self._write_summary_csv(summary)
+        finally:
+            self._drop_spool()
+        vendors = vendor_rows(summary)
+        if vendors:
+            write_text_atomic(self.output_dir / VENDORS_CSV, _csv_text(list(VENDOR_COLUMNS), vendors))
         document = summary_document(summary, run)
         write_text_atomic(
-            self.output_dir / "summary.json",
+            self.output_dir / SUMMARY_JSON,
             json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n",
         )
 
+    def _write_summary_csv(self, summary: RunSummary) -> None:
+        columns, overall_columns = summary_layout(self._segment_metrics, self._article_metrics)
+        target = self.output_dir / SUMMARY_CSV
+        temporary = temporary_sibling(target)
+        done = False
+        try:
+            with open(temporary, "x", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(columns)
+                for row in self._spooled_rows(columns, overall_columns):
+                    writer.writerow(row)
+                for failure in summary.failures:
+                    writer.writerow(_failure_row(failure, columns))
+            os.replace(temporary, target)
+            done = True
+        except OSError as exc:
+            raise ReportError(f"{target}: cannot write report ({exc.strerror or exc})") from None
+        finally:
+            if not done:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
 
-def _csv(frame: pd.DataFrame) -> str:
-    return str(frame.to_csv(index=False, lineterminator="\n"))
+    def _spooled_rows(self, columns: list[str], overall_columns: dict[str, str]) -> Iterator[list[object]]:
+        if self._spool is None or self._spool_path is None:
+            return
+        self._spool.close()
+        fixed = len(FIXED_COLUMNS)
+        position = {name: index for index, name in enumerate(columns)}
+        with open(self._spool_path, encoding="utf-8", newline="") as spooled:
+            for cells in csv.reader(spooled):
+                row: list[object] = [""] * len(columns)
+                row[:fixed] = [_cell(value) for value in cells[:fixed]]
+                row[position["notes"]] = _cell(cells[fixed])
+                if cells[fixed + 1]:
+                    means, overall = json.loads(cells[fixed + 1])
+                    for metric, value in means.items():
+                        row[position[f"mean_{metric}"]] = value
+                    for metric, value in overall.items():
+                        row[position[overall_columns[metric]]] = value
+                yield row
+
+    def _drop_spool(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        if self._spool_path is not None:
+            with contextlib.suppress(OSError):
+                self._spool_path.unlink(missing_ok=True)
+            self._spool_path = None
+
+
+def _failure_row(failure: ArticleFailure, columns: list[str]) -> list[object]:
+    values = {
+        "id": failure.id,
+        "origin": failure.origin,
+        "vendor": failure.vendor or "",
+        "error": failure.reason,
+    }
+    return [_cell(values.get(column, "")) for column in columns]
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+__all__ = ["NO_VENDOR", "SummaryReporter", "neutralise_cell", "summary_document", "vendor_rows"]

@@ -102,17 +102,32 @@ def german_number(number: str) -> str:
 
 
 def _numbers_at(text: str, separators: re.Pattern[str], number: re.Pattern[str]) -> Iterator[re.Match[str]]:
-    """Matches of ``number`` that begin where the number around each separator begins."""
+    """Matches of ``number`` that begin where the number around each separator begins.
+
+    Linear on any input: the walk back to a number's first character stops at the previous separator
+    of the same run of digits and separators ("1.1.1.1…"), whose start is already known, and a number
+    is matched once per start, not once per separator in it.
+    """
     last_end = -1
+    previous_separator = -1
+    previous_begin = -1
+    tried_begin = -1
     for separator in separators.finditer(text):
-        start = separator.start()
-        if start < last_end:
+        at = separator.start()
+        if at < last_end:
             continue
-        while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
-            start -= 1
-        while not text[start].isdigit():
-            start += 1
-        match = number.match(text, start)
+        begin = at
+        while begin > 0 and begin > previous_separator and text[begin - 1] in _NUMBER_CHARACTERS:
+            begin -= 1
+        if begin == previous_separator and begin >= 0:
+            begin = previous_begin
+        previous_separator, previous_begin = at, begin
+        while not text[begin].isdigit():
+            begin += 1
+        if begin == tried_begin:
+            continue
+        tried_begin = begin
+        match = number.match(text, begin)
         if match is not None:
             last_end = match.end()
             yield match

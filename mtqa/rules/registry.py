@@ -8,6 +8,7 @@ into ``Finding``s, so every rule reports the same way.
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -125,11 +126,13 @@ class RuleOptions:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a check sees: the article, its segmentation and the options."""
+    """What a check sees: the article, its segmentation and the options.
+
+    Paragraphs and sentences are computed on first use and then shared by every rule, so a run whose
+    rules never ask for them never segments.
+    """
 
     article: Article
-    paragraphs: tuple[Paragraph, ...]
-    segments: tuple[Segment, ...]
     options: RuleOptions = field(default_factory=RuleOptions)
     memo: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
     """What several rules need about this article (sentence tags), computed once: see ``memoised``."""
@@ -143,16 +146,18 @@ class RuleContext:
         if key not in self.memo:
             self.memo[key] = compute()
         return cast(_T, self.memo[key])
+    @functools.cached_property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(paragraphs(self.article.text))
+
+    @functools.cached_property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(sentences(self.article.text))
 
     @classmethod
     def of(cls, article: Article, options: RuleOptions | None = None) -> RuleContext:
-        """Segment ``article`` once; every rule then shares the same paragraphs and sentences."""
-        return cls(
-            article,
-            tuple(paragraphs(article.text)),
-            tuple(sentences(article.text)),
-            options or RuleOptions(),
-        )
+        """The context of ``article``; every rule then shares the same paragraphs and sentences."""
+        return cls(article, options or RuleOptions())
 
 
 @dataclass(frozen=True)

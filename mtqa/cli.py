@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mtqa import __version__
+from mtqa import __version__, language
 from mtqa.config import FAIL_LEVELS, QUOTE_STYLES, REPORT_FORMATS, Settings, load_settings
 from mtqa.errors import MtqaError
 from mtqa.report.console import CONSOLE_FORMATS
@@ -198,7 +198,7 @@ def check(
         stream,
         use_color,
     )
-    run_info = RunInfo.now(output_dir, settings.as_dict())
+    run_info = RunInfo.now(output_dir, {**settings.as_dict(), "language_resources": language.versions()})
     result = pipeline.run(read_inputs(paths), settings, reporters, run_info)
     sys.exit(_exit_code(result, settings))
 

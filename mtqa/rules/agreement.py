@@ -428,6 +428,8 @@ def _genitive_without_s(determiner: morphology.Determiner, phrase: _Phrase) -> b
     """A masculine or neuter noun left without its genitive -s ("des Kreml", "des Iran")."""
     if phrase.checked is not None and not _adjective_mask(phrase.checked.text) & determiner.mask:
         return False
+    if determiner.mask & phrase.readings:
+        return False
     return any(
         determiner.mask & morphology.bit(gender, "gen") and phrase.readings & morphology.bit(gender, "nom")
         for gender in ("m", "n")
@@ -437,7 +439,7 @@ def _genitive_without_s(determiner: morphology.Determiner, phrase: _Phrase) -> b
 def _weak_masculine_without_n(determiner: morphology.Determiner, phrase: _Phrase) -> bool:
     """A weak masculine noun left without its -en ("den Graph", "dem Präsident"), common and understood."""
     oblique = morphology.bit("m", "gen") | morphology.bit("m", "dat") | morphology.bit("m", "acc")
-    if not determiner.mask & oblique:
+    if not determiner.mask & oblique or determiner.mask & phrase.readings:
         return False
     word = phrase.noun.text
     if not phrase.readings & morphology.bit("m", "nom") and not word.endswith("ns"):
@@ -555,7 +557,7 @@ def _suggestion(text: str, determiner: morphology.Determiner, phrase: _Phrase) -
     return result + phrase.noun.text
 
 
-def _disagreements(tokens: list[_Token], first: int) -> Iterator[tuple[morphology.Determiner, _Phrase]]:
+def _disagreements(tokens: list[_Token], first: int) -> Iterator[tuple[int, morphology.Determiner, _Phrase]]:
     table = morphology.determiners()
     for i in range(first, len(tokens) - 1):
         determiner = table.get(tokens[i].lower)
@@ -575,7 +577,7 @@ def _disagreements(tokens: list[_Token], first: int) -> Iterator[tuple[morpholog
             continue
         if _extended_attribute(tokens, phrase) or not all(_second_look(determiner, p) for p in phrases):
             continue
-        yield determiner, phrase
+        yield i, determiner, phrase
 
 
 @rule(
@@ -609,8 +611,10 @@ def noun_phrase_disagreement(context: RuleContext) -> Iterator[Hit]:
         return
     text = context.text
     for tokens, first in _sentences(context, _noun_phrase_triggers(text)):
-        for determiner, phrase in _disagreements(tokens, first):
-            suggestion = _suggestion(text, determiner, phrase)
+        for index, determiner, phrase in _disagreements(tokens, first):
+            after_preposition = index > first and _kind(tokens[index - 1].lower, "preposition")
+            # After a preposition the written case may be the mistake: suggest nothing.
+            suggestion = None if after_preposition else _suggestion(text, determiner, phrase)
             noun = phrase.noun.text
             described = f"'{noun}' is {_describe(phrase.readings)}"
             if nouns.from_compound(noun):
@@ -695,11 +699,13 @@ def _attached(tokens: list[_Token], end: int, wanted: int) -> tuple[int, int] | 
     return agreeing[0][0].noun_index, agreeing[0][1]
 
 
-def _other_subject(tokens: list[_Token], start: int, plural: bool) -> bool:
+def _other_subject(tokens: list[_Token], start: int, plural: bool, predicative: bool) -> bool:
     """Whether the clause after the verb holds a word that could be its subject instead.
 
     A fronted object ("Die Kinder wird der Vater abholen") leaves the real subject after the verb:
-    a nominative determiner or pronoun, or a noun or name not governed by a preposition.
+    a nominative pronoun, a name not governed by a preposition, a nominative noun phrase (a singular
+    one is no rival subject of a singular "sein": "Die Philippinen ist ein Inselstaat"), or a bare
+    plural noun ("Die Zielgruppe sind Männer").
     """
     wanted = _PLURAL_NOMINATIVE if plural else _NOMINATIVE
     table = morphology.determiners()
@@ -712,14 +718,14 @@ def _other_subject(tokens: list[_Token], start: int, plural: bool) -> bool:
         determiner = table.get(lower)
         agreeing = [_agrees(determiner, p) for p in _phrases(tokens, index) or ()] if determiner else []
         if determiner is not None and any(agreeing):
-            if any(mask & wanted for mask in agreeing):
+            if not (predicative and not plural) and any(mask & wanted for mask in agreeing):
                 return True  # "Die Kinder wird [der Vater] abholen"
         elif _kind(lower, "subject-pronoun") or (determiner is not None and determiner.mask & wanted):
             return True
         if token.capitalised and not _kind(previous, "preposition") and previous not in table:
             readings = _noun(token.text)
-            if readings is None or readings & wanted:
-                return True
+            if readings is None or (plural and readings & wanted):
+                return True  # a name ("Die USA hat Russland kritisiert"), a bare plural ("sind Männer")
         previous = lower
     return False
 
@@ -791,7 +797,7 @@ def subject_verb_number(context: RuleContext) -> Iterator[Hit]:
             person = "3s"
         else:
             continue
-        if _other_subject(tokens, end + 2, plural=person == "3s"):
+        if _other_subject(tokens, end + 2, plural=person == "3s", predicative=verb.lemma == "sein"):
             continue
         start, verb_token = tokens[first].start, tokens[end + 1]
         suggestion = context.text[start : verb_token.start] + verb.form_for(person)

@@ -28,6 +28,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mtqa.language import morphology, nouns, wordclass
 from mtqa.model import Severity
@@ -185,8 +186,7 @@ _CONTRACTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -261,25 +261,30 @@ def _noun_phrase_triggers(text: str) -> Iterator[int]:
     A phrase is passed on to the full analysis unless its determiner, last adjective and noun
     share a reading, or it cannot be one (a word between that is no adjective, an unknown noun).
     """
-    table = morphology.determiners()
     for match in _determiner_trigger().finditer(text):
-        determiner = table[match.group("det").lower()]
-        mid = match.group("mid").split()
-        if mid and _kind(mid[0], "modifier"):
-            mid = mid[1:]
-        words = [w for w in mid if not _kind(w, "conjunction")]
-        if not all(_is_adjective(_Token(0, 0, w)) for w in words):
-            continue
-        noun = _noun(match.group("noun"))
-        if noun is None:
-            if match.group("next") and morphology.adjective_ending(match.group("noun")):
-                yield match.start()
-            continue
-        mask = determiner.mask & noun
-        if words:
-            mask &= _adjective_mask(words[-1])
-        if not mask:
+        if _may_disagree(
+            match.group("det").lower(), match.group("mid"), match.group("noun"), bool(match.group("next"))
+        ):
             yield match.start()
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_disagree(det: str, between: str, noun_word: str, name_follows: bool) -> bool:
+    """Whether a determiner, the words between and a capitalised word need the full analysis."""
+    determiner = morphology.determiners()[det]
+    mid = between.split()
+    if mid and _kind(mid[0], "modifier"):
+        mid = mid[1:]
+    words = [w for w in mid if not _kind(w, "conjunction")]
+    if not all(_is_adjective(_Token(0, 0, w)) for w in words):
+        return False
+    noun = _noun(noun_word)
+    if noun is None:
+        return name_follows and morphology.adjective_ending(noun_word) is not None
+    mask = determiner.mask & noun
+    if words:
+        mask &= _adjective_mask(words[-1])
+    return not mask
 
 
 @functools.lru_cache(maxsize=1)
@@ -305,9 +310,13 @@ def _extra_nouns() -> dict[str, int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _plural_names() -> tuple[tuple[str, ...], ...]:
+def _plural_names() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Plural names as word tuples, by first word, longest first."""
     names = {tuple(name.split()) for name in load_table("plural_names").column("name") if name.strip()}
-    return tuple(sorted(names, key=len, reverse=True))
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        by_first.setdefault(name[0], []).append(name)
+    return {first: tuple(found) for first, found in by_first.items()}
 
 
 def _noun(word: str) -> int | None:
@@ -668,7 +677,8 @@ def _subject_phrase(tokens: list[_Token], first: int) -> tuple[int, int, int] | 
     determiner = table.get(tokens[first].lower) if first < len(tokens) else None
     if determiner is None or determiner.family in _CONTRACTIONS:
         return None
-    for name in _plural_names():
+    following = tokens[first + 1].text if first + 1 < len(tokens) else ""
+    for name in _plural_names().get(following, ()):
         words = tokens[first + 1 : first + 1 + len(name)]
         if tokens[first].lower == "die" and tuple(t.text for t in words) == name:
             return first + len(name), morphology.bit("p", "nom") | morphology.bit("p", "acc"), words[-1].end
@@ -757,51 +767,72 @@ def _other_subject(tokens: list[_Token], start: int, plural: bool, predicative: 
 def subject_verb_number(context: RuleContext) -> Iterator[Hit]:
     if not nouns.is_available():
         return
-    verbs = _verb_forms()
+    text = context.text
     table = morphology.determiners()
-    starts = [
-        segment.start
-        for segment in context.segments
-        if (word := _FIRST_WORD.match(context.text, segment.start, segment.end))
-        and word.group(1).lower() in table
-    ]
-    for tokens, first in _sentences(context, starts):
-        if first >= len(tokens) or tokens[first].lower not in table:
+    for segment in context.segments:
+        word = _FIRST_WORD.match(text, segment.start, segment.end)
+        if not word or word.group(1).lower() not in table:
             continue
-        found = _subject_phrase(tokens, first)
-        if found is None:
+        # The subject and its verb open the sentence: read its first words, and all of it only
+        # when they disagree (the rest may hold another subject).
+        cut = min(segment.end, segment.start + _SUBJECT_WINDOW)
+        if not _verb_trigger().search(text, segment.start, cut):
             continue
-        end, mask, _ = found
-        nominative_only = mask & (_NOMINATIVE | _PLURAL_NOMINATIVE)
-        if nominative_only and not nominative_only & _NOMINATIVE:
-            genitive = _attached(tokens, end, _GENITIVE)  # "Die Kenntnisse der Sprache ist"
-            if genitive is not None:
-                end = genitive[0]
-        distributive = tokens[first].lower.startswith(("jed", "kein"))  # "Jeder Junge und jedes Mädchen war"
-        if end + 2 < len(tokens) and tokens[end + 1].lower == "und" and nominative_only and not distributive:
-            second = _attached(tokens, end + 1, _NOMINATIVE | _PLURAL_NOMINATIVE)
-            if second is not None and not tokens[end + 2].lower.startswith(("jed", "kein")):
-                # "Der Hund und die Katze ist": together they are plural
-                end, mask = second[0], _PLURAL_NOMINATIVE
-        if end + 1 >= len(tokens) or tokens[end + 1].capitalised:
-            continue
-        verb = verbs.get(tokens[end + 1].text)
-        nominative = mask & (_NOMINATIVE | _PLURAL_NOMINATIVE)
-        if verb is None or not nominative:
-            continue
-        plural_subject = not nominative & _NOMINATIVE
-        singular_subject = not nominative & _PLURAL_NOMINATIVE
-        if plural_subject and "3s" in verb.persons and "3p" not in verb.persons:
-            person = "3p"
-        elif singular_subject and "3p" in verb.persons and "3s" not in verb.persons:
-            person = "3s"
-        else:
-            continue
-        if _other_subject(tokens, end + 2, plural=person == "3s", predicative=verb.lemma == "sein"):
-            continue
-        start, verb_token = tokens[first].start, tokens[end + 1]
-        suggestion = context.text[start : verb_token.start] + verb.form_for(person)
-        yield Hit(start, verb_token.end, suggestion)
+        hit = _subject_verb_hit(text, _tokens(text, segment.start, cut))
+        if hit is not None and cut < segment.end:
+            hit = _subject_verb_hit(text, _tokens(text, segment.start, segment.end))
+        if hit is not None:
+            yield hit
+
+
+_SUBJECT_WINDOW = 120
+
+
+@functools.lru_cache(maxsize=1)
+def _verb_trigger() -> re.Pattern[str]:
+    """A listed finite verb form as a whole word."""
+    return re.compile(r"(?<![\w-])" + _trie(_verb_forms()) + r"(?![\w-])")
+"""Characters of a sentence read first for its subject and verb."""
+
+
+def _subject_verb_hit(text: str, tokens: list[_Token]) -> Hit | None:
+    """The sentence-initial subject and verb that differ in number, with the verb it should have."""
+    first = 0
+    while first < len(tokens) and tokens[first].text in _OPENERS:
+        first += 1
+    if first >= len(tokens) or tokens[first].lower not in morphology.determiners():
+        return None
+    found = _subject_phrase(tokens, first)
+    if found is None:
+        return None
+    end, mask, _ = found
+    nominative_only = mask & (_NOMINATIVE | _PLURAL_NOMINATIVE)
+    if nominative_only and not nominative_only & _NOMINATIVE:
+        genitive = _attached(tokens, end, _GENITIVE)  # "Die Kenntnisse der Sprache ist"
+        if genitive is not None:
+            end = genitive[0]
+    distributive = tokens[first].lower.startswith(("jed", "kein"))  # "Jeder Junge und jedes Mädchen war"
+    if end + 2 < len(tokens) and tokens[end + 1].lower == "und" and nominative_only and not distributive:
+        second = _attached(tokens, end + 1, _NOMINATIVE | _PLURAL_NOMINATIVE)
+        if second is not None and not tokens[end + 2].lower.startswith(("jed", "kein")):
+            # "Der Hund und die Katze ist": together they are plural
+            end, mask = second[0], _PLURAL_NOMINATIVE
+    if end + 1 >= len(tokens) or tokens[end + 1].capitalised:
+        return None
+    verb = _verb_forms().get(tokens[end + 1].text)
+    nominative = mask & (_NOMINATIVE | _PLURAL_NOMINATIVE)
+    if verb is None or not nominative:
+        return None
+    if not nominative & _NOMINATIVE and "3s" in verb.persons and "3p" not in verb.persons:
+        person = "3p"
+    elif not nominative & _PLURAL_NOMINATIVE and "3p" in verb.persons and "3s" not in verb.persons:
+        person = "3s"
+    else:
+        return None
+    if _other_subject(tokens, end + 2, plural=person == "3s", predicative=verb.lemma == "sein"):
+        return None
+    start, verb_token = tokens[first].start, tokens[end + 1]
+    return Hit(start, verb_token.end, text[start : verb_token.start] + verb.form_for(person))
 
 
 _PRONOUN = re.compile(r"(?<![\w-])(?:[Ii]ch|[Dd]u|[Ee]r|[Ww]ir)(?![\w-])")

@@ -786,13 +786,13 @@ def subject_verb_number(context: RuleContext) -> Iterator[Hit]:
 
 
 _SUBJECT_WINDOW = 120
+"""Characters of a sentence read first for its subject and verb."""
 
 
 @functools.lru_cache(maxsize=1)
 def _verb_trigger() -> re.Pattern[str]:
     """A listed finite verb form as a whole word."""
     return re.compile(r"(?<![\w-])" + _trie(_verb_forms()) + r"(?![\w-])")
-"""Characters of a sentence read first for its subject and verb."""
 
 
 def _subject_verb_hit(text: str, tokens: list[_Token]) -> Hit | None:

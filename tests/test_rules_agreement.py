@@ -49,6 +49,7 @@ def grm(text: str) -> list[tuple[str, str, str | None]]:
         ("Im Allgemeinen gilt das Übrige, im Folgenden das Neue.", []),
         ("Der Präsident und seine Frau sind in Kiew, die Kinder bleiben bei der Großmutter.", []),
         ("Die Stadt, in der Menschen frieren, und das Land, das Waffen liefert.", []),
+        ("Das waren schwere Zeiten. Das sind die Fakten. Der Nahe Osten und das Rote Kreuz.", []),
         ("Die Zielgruppe sind Männer. Das Problem sind die Kosten. Dieses Jahr sind die Birnen groß.", []),
     ],
 )

@@ -72,45 +72,56 @@ def tiny_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         writer.writerow([row[name] for name in header])
     monkeypatch.setattr(nouns, "_csv_path", lambda: path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    nouns.index.cache_clear()
-    nouns.readings.cache_clear()
+    _clear()
     yield tmp_path / "cache" / "mtqa"
-    nouns.index.cache_clear()
-    nouns.readings.cache_clear()
+    _clear()
+
+
+def _clear() -> None:
+    for cached in (nouns.index, nouns.readings, nouns._form):
+        cached.cache_clear()
 
 
 def test_index_is_built_once_into_the_cache(tiny_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    built = nouns.index()
-    assert set(morphology.readings_of(built["Wug"])) == {("m", c) for c in morphology.CASES}
+    wug = nouns.index().get("Wug")
+    assert wug is not None
+    assert set(morphology.readings_of(wug)) == {("m", c) for c in morphology.CASES}
+    assert isinstance(nouns.index(), nouns.SqliteForms)
     assert [p.name for p in tiny_package.iterdir()] == [nouns._cache_file(str(nouns.resource_version())).name]
-    nouns.index.cache_clear()
+    _clear()
     monkeypatch.setattr(nouns, "build_index", lambda path: pytest.fail("rebuilt despite the cache"))
-    assert nouns.index() == built
+    assert nouns.index().get("Wug") == wug
+    assert nouns.index().get("Wugs") is None
 
 
 def test_unwritable_cache_builds_in_memory(tiny_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tiny_package.parent.parent / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    assert "Wug" in nouns.index()
+    assert isinstance(nouns.index(), dict)
+    assert nouns.index().get("Wug")
 
 
 def test_corrupt_cache_is_rebuilt(tiny_package: Path) -> None:
     path = nouns._cache_file(str(nouns.resource_version()))
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"not a pickle")
-    assert "Wug" in nouns.index()
-    nouns.index.cache_clear()
-    assert "Wug" in nouns.index()
+    path.write_bytes(b"not a database")
+    assert nouns.index().get("Wug")
+    _clear()
+    assert isinstance(nouns.index(), nouns.SqliteForms)
+    assert nouns.index().get("Wug")
 
 
 def test_concurrent_writers_leave_one_whole_file(tmp_path: Path) -> None:
-    path = tmp_path / "index.pickle"
-    indexes = [{f"W{n}": n} for n in range(8)]
+    path = tmp_path / "index.sqlite"
+    indexes = [{f"W{n}": n, "Haus": n} for n in range(8)]
     threads = [threading.Thread(target=nouns._write_cached, args=(path, index)) for index in indexes]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert nouns._read_cached(path) in indexes
-    assert [p.name for p in tmp_path.iterdir()] == ["index.pickle"]
+    forms = nouns._read_cached(path)
+    assert forms is not None
+    written = forms.get("Haus")
+    assert written is not None and forms.get(f"W{written}") == written
+    assert [p.name for p in tmp_path.iterdir()] == ["index.sqlite"]

@@ -1,10 +1,10 @@
 """German nouns with their gender, number and case forms, from the ``german-nouns`` package (Wiktionary).
 
 The package ships a 20 MB CSV that takes seconds to read; this module reads it once into a compact
-index (form -> reading mask, see ``mtqa.language.morphology``) and keeps that index as a pickle in the
-user cache folder, keyed by the package version and the index format. Two processes building at once
-each write a temporary file and rename it, so neither reads half a file; when the cache folder is not
-writable the index is built in memory for this process only.
+index (form -> reading mask, see ``mtqa.language.morphology``) and keeps that index as an SQLite table
+in the user cache folder, keyed by the package version and the index format, read a form at a time.
+Two processes building at once each write a temporary file and rename it, so neither reads half a
+file; when the cache folder is not writable the index is built in memory for this process only.
 
 A compound that Wiktionary does not list takes the readings of its head: the longest known noun it
 ends with ("Waffenstillstandsabkommens" -> "Abkommens"), or the part after its last hyphen.
@@ -15,8 +15,9 @@ from __future__ import annotations
 import csv
 import functools
 import os
-import pickle
+import sqlite3
 import tempfile
+from contextlib import closing
 from importlib import metadata
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from mtqa.language import cache_dir
 from mtqa.language.morphology import DECLENSIONS, GENDERS, bit, declension_mask
 
 PACKAGE = "german-nouns"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 """Bump when the index layout or its derivation changes: old cache files are then ignored."""
 MIN_HEAD = 4
 """Shortest head noun a compound may end with ("Amt" and "Ich" are too short to trust)."""
@@ -124,36 +125,71 @@ def _complete_cases(row_forms: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def _cache_file(version: str) -> Path:
-    return cache_dir() / f"german-nouns-{version}-index{INDEX_FORMAT}.pickle"
+    return cache_dir() / f"german-nouns-{version}-index{INDEX_FORMAT}.sqlite"
 
 
-def _read_cached(path: Path) -> dict[str, int] | None:
-    try:
-        with path.open("rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+class SqliteForms:
+    """The index as an SQLite table read on demand: no load time, little memory, one per process.
+
+    Each process opens its own read-only connection (a connection must not cross a fork into the
+    rule engine's worker processes).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pid = -1
+        self._connection: sqlite3.Connection | None = None
+
+    def _cursor(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._connection
+
+    def get(self, form: str) -> int | None:
+        row = self._cursor().execute("SELECT mask FROM forms WHERE form = ?", (form,)).fetchone()
+        return None if row is None else int(row[0])
+
+
+Forms = dict[str, int] | SqliteForms
+
+
+def _read_cached(path: Path) -> SqliteForms | None:
+    """The cached index, or None when it is missing or unreadable (then it is built again)."""
+    if not path.is_file():
         return None
-    return data if isinstance(data, dict) else None
+    forms = SqliteForms(path)
+    try:
+        forms.get("")
+    except sqlite3.Error:
+        return None
+    return forms
 
 
-def _write_cached(path: Path, index: dict[str, int]) -> None:
+def _write_cached(path: Path, index: dict[str, int]) -> bool:
     """Write to a temporary name in the same folder, then rename: a reader never sees half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        os.close(descriptor)
     except OSError:
-        return
+        return False
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with closing(sqlite3.connect(name)) as connection:
+            connection.execute("CREATE TABLE forms (form TEXT PRIMARY KEY, mask INTEGER) WITHOUT ROWID")
+            connection.executemany("INSERT INTO forms VALUES (?, ?)", index.items())
+            connection.commit()
         os.replace(name, path)
-    except OSError:
+    except (OSError, sqlite3.Error):
         Path(name).unlink(missing_ok=True)
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=1)
-def index() -> dict[str, int]:
-    """The form index, from the cache when it is there, else built (and cached when possible)."""
+def index() -> Forms:
+    """The form index: the cached table when it is there, else built, cached, and read from the
+    cache; in memory when the cache folder cannot be written."""
     version = resource_version()
     if version is None:
         return {}
@@ -162,8 +198,15 @@ def index() -> dict[str, int]:
     if cached is not None:
         return cached
     built = build_index(_csv_path())
-    _write_cached(path, built)
+    if _write_cached(path, built):
+        return _read_cached(path) or built
     return built
+
+
+@functools.lru_cache(maxsize=262144)
+def _form(word: str) -> int | None:
+    """A form's readings (0 for a lemma listed without any), None when the data does not know it."""
+    return index().get(word)
 
 
 def is_available() -> bool:
@@ -176,12 +219,11 @@ _LINKS = ("", "s", "es", "n", "en", "e", "er", "ns")
 
 def _known_modifier(part: str, depth: int = 1) -> bool:
     """Whether ``part`` is a noun (maybe with a linking element) or, once, itself such a compound."""
-    forms = index()
     word = part[0].upper() + part[1:]
     for link in _LINKS:
-        if word.endswith(link) and forms.get(word[: len(word) - len(link)]):
+        if word.endswith(link) and _form(word[: len(word) - len(link)]):
             return True
-    if forms.get(word + "e"):
+    if _form(word + "e"):
         return True
     return depth > 0 and _head(part, depth - 1) is not None
 
@@ -192,15 +234,14 @@ def _head(word: str, depth: int = 1) -> str | None:
     Both parts must be known so that a foreign name is not read as a compound ("Baerbock" is no
     kind of "Bock"); a word spelt with a hyphen takes the part after its last hyphen.
     """
-    forms = index()
     if "-" in word:
         last = word.rsplit("-", 1)[1]
-        return last if last[:1].isupper() and forms.get(last) else None
+        return last if last[:1].isupper() and _form(last) else None
     if not word.isalpha() or any(c.isupper() for c in word[1:]):
         return None
     for start in range(MIN_MODIFIER, len(word) - MIN_HEAD + 1):
         head = word[start].upper() + word[start + 1 :]
-        if forms.get(head):
+        if _form(head):
             # Only the longest known head counts: "Sozialbereich" is no kind of "Reich".
             return head if _known_modifier(word[:start], depth) else None
     return None
@@ -209,14 +250,13 @@ def _head(word: str, depth: int = 1) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def readings(word: str) -> int | None:
     """Readings of a capitalised noun form (its own, else its compound head's), or None if unknown."""
-    forms = index()
-    found = forms.get(word)
+    found = _form(word)
     if found is not None:
         return found or None
     head = _head(word)
-    return forms.get(head) if head is not None else None
+    return _form(head) if head is not None else None
 
 
 def from_compound(word: str) -> bool:
     """Whether ``word``'s readings come from its head rather than its own entry."""
-    return not index().get(word) and readings(word) is not None
+    return not _form(word) and readings(word) is not None

@@ -613,7 +613,8 @@ def noun_phrase_disagreement(context: RuleContext) -> Iterator[Hit]:
             described = f"'{noun}' is {_describe(phrase.readings)}"
             if nouns.from_compound(noun):
                 described += " (the gender of its last part)"
-            message = f"'{{match}}': {described}; the determiner and adjective do not agree with it"
+            words = "the determiner and adjective do" if phrase.adjectives else "the determiner does"
+            message = f"'{{match}}': {described}; {words} not agree with it"
             message += ": '{suggestion}'" if suggestion is not None else ""
             yield Hit(phrase.determiner.start, phrase.noun.end, suggestion, message)
 

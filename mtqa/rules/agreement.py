@@ -745,7 +745,7 @@ def _other_subject(tokens: list[_Token], start: int, plural: bool, predicative: 
         bad("[[Der Präsident und die Ministerin ist]] fort.", fix="Der Präsident und die Ministerin sind"),
         good("Die USA sollen die Lieferungen fortsetzen, die Niederlande haben zugestimmt."),
         good("Die Kinder wird der Vater abholen. Das Problem sind die Kosten."),
-        good("Die USA hat Russland kritisiert, schrieb die Zeitung."),
+        good("Die Sanktionen hat Brüssel verlängert, schrieb die Zeitung."),
         good("Den Kindern ist kalt. Die Regierung der USA ist gespalten."),
         good("Die Hälfte der Abgeordneten sind dagegen. Die Katze und den Hund hat er gefüttert."),
     ],

@@ -81,9 +81,9 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as recorded in the run summary, with the versions of the language resources."""
-        from mtqa.language import tagger
+        from mtqa import language
 
-        return {**asdict(self), "language_resources": {"tagger": tagger.signature()}}
+        return {**asdict(self), "language_resources": language.versions()}
 
 
 def find_config(start: Path) -> Path | None:

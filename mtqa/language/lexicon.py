@@ -26,6 +26,8 @@ import tempfile
 from array import array
 from pathlib import Path
 
+from mtqa.language import cache_dir
+
 RESOURCE = "wordfreq"
 WORDLIST = "large"
 LANGUAGE = "de"
@@ -42,18 +44,8 @@ Each part of a split compound must be this common too, so that names do not spli
 BANDS = (("attested", 0.0), ("known", KNOWN_ZIPF), ("established", ESTABLISHED_ZIPF))
 _MIN_PART = 4
 _LINKS = ("", "s", "es", "n", "en", "e")
-_CACHE_ENV = "MTQA_CACHE_DIR"
 _KNOWN_CACHE_LIMIT = 100_000
 _MAGIC = b"mtqa-lexicon-1\n"
-
-
-def cache_dir() -> Path:
-    """``$MTQA_CACHE_DIR``, else ``$XDG_CACHE_HOME/mtqa``, else ``~/.cache/mtqa``."""
-    override = os.environ.get(_CACHE_ENV)
-    if override:
-        return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mtqa"
 
 
 def resource_version() -> str:

@@ -59,8 +59,8 @@ def signature() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _tagger() -> Any:
-    """The HanTa model, loaded once per process (about 0.2-0.7 s)."""
+def hanover() -> Any:
+    """The HanTa model, loaded once per process (about 0.2-0.7 s) and shared by every module asking it."""
     try:
         from HanTa import HanoverTagger
     except ImportError:
@@ -87,7 +87,7 @@ def tag_sentence(words: list[str]) -> list[str]:
     """STTS tags for ``words`` (HanTa, tags only)."""
     if not words:
         return []
-    return [str(tag) for tag in _tagger().tag_sent(words, taglevel=0)]
+    return [str(tag) for tag in hanover().tag_sent(words, taglevel=0)]
 
 
 def tagged(context: RuleContext, segment: Segment, limit: int = MAX_TOKENS) -> TaggedSentence:

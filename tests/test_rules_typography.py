@@ -26,7 +26,13 @@ def codes_and_matches(text: str, options: RuleOptions | None = None) -> list[tup
     "text",
     [
         "Nord- und Südkorea verhandeln – erstmals seit Jahren.",
-        "Die Ein- und Ausfuhr stieg - so die Behörde.",
+        "Die Ein- und Ausfuhr stieg – so die Behörde.",
+        "Es fehlen Krankenschwestern und -pfleger, Ärzte oder -helfer.",
+        "»Wir bleiben«, sagte er. »Die Arbeit läuft.«",
+        "«Wir bleiben», sagte sie in Bern.",
+        "„Wir bleiben.\n\n„Und wir reden weiter“, sagte er.",
+        "Das Spiel endete 2:1, Anpfiff war um 20:45 Uhr.",
+        "Kiew (Reuters) - Bei dem Angriff starben zwei Menschen.",
         "Bei -5 Grad froren die Menschen in Charkiw.",
         "Die Gespräche über die Bedingungen ... sollen weitergehen.",
         "Das Spiel endete 3 : 1 für Schachtar Donezk.",
@@ -62,9 +68,19 @@ def test_clean_text_gives_no_typography_finding(text: str) -> None:
         ("Er kam, sah  und ging.", [("TYP006", "  ")]),
         (
             'Ein "wichtiger Schritt" und ein "großer Erfolg".',
-            [("TYP005", '"wichtiger Schritt"'), ("TYP005", '"großer Erfolg"')],
+            [("TYP007", '"wichtiger Schritt"'), ("TYP007", '"großer Erfolg"')],
         ),
-        ("Peskow sagte: «Es geht voran».", [("TYP005", "«Es geht voran»")]),
+        ("Peskow sagte: “Es geht voran”.", [("TYP005", "“Es geht voran”")]),
+        ('Peskow sagte: «Es geht voran".', [("TYP005", '«Es geht voran"')]),
+        ("„Gut“, sagte er. »Schlecht«, sagte sie.", [("TYP005", "»Schlecht«")]),
+        ("Wir haben;Ernsthaft verhandelt.", [("TYP008", "haben;Ernsthaft")]),
+        ("Er sagte es direkt.„Biden kommt.“", [("TYP009", "direkt.„Biden")]),
+        ("Es hieß 'Worte ohne Taten'.", [("TYP010", "'Worte ohne Taten'")]),
+        ("Er verwies auf Scholz 'Worte.", [("TYP011", "Scholz 'Worte")]),
+        ("Wir sprechen - nur nicht heute.", [("TYP012", "sprechen - nur")]),
+        ("Das sagte Herr. Putin.", [("TYP013", "Herr. Putin")]),
+        ("Für andere Zwecke…. Dann ging er.", [("TYP014", "Zwecke….")]),
+        ("„Wir kommen “, sagte er.", [("TYP015", "kommen “")]),
         ("„Es geht voran.", [("TYP004", "„Es geht voran.")]),
         ("Es geht voran“, sagte er.", [("TYP004", "Es geht voran“")]),
         (
@@ -86,23 +102,63 @@ def test_artefact_gives_exactly_these_findings(text: str, expected: list[tuple[s
         ("«»", "„Gut“, sagte er.", [("TYP005", "„Gut“", "«Gut»")]),
         ("„“", "»Gut«, sagte er.", [("TYP005", "»Gut«", "„Gut“")]),
         ("»«", "»Gut, sagte er.", [("TYP004", "»Gut, sagte er.", "»Gut, sagte er.«")]),
+        ("»«", '"Gut", sagte er.', [("TYP007", '"Gut"', "»Gut«")]),
     ],
 )
-def test_expected_quote_style_comes_from_the_options(
+def test_a_house_style_demands_exactly_one_quote_style(
     quotes: str, text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     found = typ_findings(text, RuleOptions(quotes=quotes))
     assert [(f.code, f.match, f.suggestion) for f in found] == expected
 
 
-def test_every_wrong_style_quotation_is_its_own_finding() -> None:
-    text = 'Er sprach von "Optimismus".\n\n"Es geht voran", sagte er.\n\nEin «Schritt» sei das.'
-    found = [f for f in typ_findings(text) if f.code == "TYP005"]
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        (
+            "",
+            "»Gut«.\n\n«Gut» und „gut“.",
+            [("TYP005", "«Gut»", "»Gut«"), ("TYP005", "„gut“", "»gut«")],
+        ),
+        ("", "«Gut», sagte er.", []),
+        ("de-DE", "»Gut«, sagte er.", []),
+        ("de-DE", "«Gut», sagte er.", [("TYP005", "«Gut»", "„Gut“")]),
+        ("de-AT", "„Gut“, sagte er.", []),
+        ("de-CH", "«Gut», sagte er.", []),
+        ("de-CH", "„Gut“, sagte er.", []),
+        ("de-CH", "»Gut«, sagte er.", [("TYP005", "»Gut«", "«Gut»")]),
+        ("de-CH", '"Gut", sagte er.', [("TYP007", '"Gut"', "«Gut»")]),
+        ("de-CH", "«Gut, sagte er.", [("TYP004", "«Gut, sagte er.", "«Gut, sagte er.»")]),
+    ],
+)
+def test_the_locale_picks_the_accepted_and_suggested_styles(
+    locale: str, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = typ_findings(text, RuleOptions(locale=locale))
+    assert [(f.code, f.match, f.suggestion) for f in found] == expected
+
+
+def test_every_typewriter_quotation_is_its_own_finding_in_the_articles_style() -> None:
+    text = 'Er sprach von »Optimismus«.\n\n"Es geht voran", sagte er.\n\nEin "Schritt" sei das.'
+    found = [f for f in typ_findings(text) if f.code == "TYP007"]
     assert [(f.match, f.suggestion) for f in found] == [
-        ('"Optimismus"', "„Optimismus“"),
-        ('"Es geht voran"', "„Es geht voran“"),
-        ("«Schritt»", "„Schritt“"),
+        ('"Es geht voran"', "»Es geht voran«"),
+        ('"Schritt"', "»Schritt«"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("„Erstens.\n\n„Zweitens.\n\n„Drittens“, sagte er.", []),
+        ("„Erstens.\n\nZweitens, sagte er.", [("TYP004", "„Erstens.")]),
+        ("„Erstens.\n\n„Zweitens.", [("TYP004", "„Zweitens.")]),
+        ("„Eins „zwei „drei", [("TYP004", "„Eins"), ("TYP004", "„zwei"), ("TYP004", "„drei")]),
+        ("eins“ zwei“", [("TYP004", "eins“"), ("TYP004", "zwei“")]),
+    ],
+)
+def test_quotations_over_paragraphs_and_unpaired_marks(text: str, expected: list[tuple[str, str]]) -> None:
+    assert codes_and_matches(text) == sorted(expected)
 
 
 @pytest.mark.parametrize(
@@ -113,6 +169,9 @@ def test_every_wrong_style_quotation_is_its_own_finding() -> None:
         "Dies sagte Kreml -Sprecher Peskow.",
         "Er kam, sah  und ging. Es wird getan .",
         'Ein "wichtiger Schritt" sei das.',
+        "Wir haben;Ernsthaft verhandelt - nur nicht heute, sagte Herr. Putin.",
+        "Er sagte es direkt.„Biden kommt “, und Scholz 'Worte zählten 'wenig'.",
+        "Für andere Zwecke…. Dann ging er.",
     ],
 )
 def test_applying_every_suggestion_leaves_nothing_to_report(text: str) -> None:
@@ -137,4 +196,4 @@ def test_example_article_typography_findings_stay_on_lines_with_such_artefacts()
     stray = [(index.line_col(f.start)[0], f.code, f.match) for f in typ_findings(text)]
     # The gold lists the straight quotes of line 5 only; the same style recurs in later quotations.
     quoted = {7, 13, 17, 21, 31, 35}
-    assert [s for s in stray if s[0] not in gold_lines and not (s[0] in quoted and s[1] == "TYP005")] == []
+    assert [s for s in stray if s[0] not in gold_lines and not (s[0] in quoted and s[1] == "TYP007")] == []

@@ -101,6 +101,24 @@ def _word_end(text: str, at: int) -> int:
     return at
 
 
+# A web address or other token is looked at this far around a match only, so that a text without spaces
+# does not make every match scan the whole text.
+_MAX_TOKEN_REACH = 200
+
+
+def _token_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whitespace-delimited token around ``start:end``, cut at ``_MAX_TOKEN_REACH`` on each side."""
+    floor = max(0, start - _MAX_TOKEN_REACH)
+    token_start = max(text.rfind(" ", floor, start), text.rfind("\n", floor, start), floor - 1) + 1
+    ceiling = min(len(text), end + _MAX_TOKEN_REACH)
+    token_end = ceiling
+    for separator in " \n":
+        found = text.find(separator, end, ceiling)
+        if 0 <= found < token_end:
+            token_end = found
+    return token_start, token_end
+
+
 def _pattern(text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> re.Pattern[str]:
     """The first pattern (plain spaces, literal first character) unless the text has unusual spaces."""
     return patterns[1] if any(space in text for space in _UNUSUAL_SPACES) else patterns[0]
@@ -382,12 +400,7 @@ def missing_space_after_punctuation(context: RuleContext) -> Iterator[Hit]:
         end = _word_end(text, match.end())
         if start > 0 and text[start - 1] in _WEB_BEFORE:
             continue
-        token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-        token_end = len(text)
-        for separator in " \n":
-            found = text.find(separator, end)
-            if 0 <= found < token_end:
-                token_end = found
+        token_start, token_end = _token_span(text, start, end)
         if _WEB_TOKEN.search(text, token_start, token_end):
             continue
         yield Hit(start, end, f"{text[start : match.start()]}{match.group()} {text[match.end() : end]}")
@@ -588,21 +601,11 @@ def missing_space_after_colon(context: RuleContext) -> Iterator[Hit]:
         end = _word_end(text, at + 1)
         if text[at] == ":" and text[at + 1 : end] in suffixes:
             continue
-        token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-        token_end = _token_end(text, end)
+        token_start, token_end = _token_span(text, start, end)
         token = text[token_start:token_end]
         if _WEB_TOKEN.search(token) or "&" in token or "/" in token:
             continue
         yield Hit(start, end, f"{text[start : at + 1]} {text[at + 1 : end]}")
-
-
-def _token_end(text: str, at: int) -> int:
-    end = len(text)
-    for separator in " \n":
-        found = text.find(separator, at)
-        if 0 <= found < end:
-            end = found
-    return end
 
 
 @rule(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from mtqa.cli import main
 from mtqa.model import Finding
 from mtqa.rules.registry import RuleContext, RuleOptions, select_rules
 from mtqa.segment import LineIndex
@@ -243,3 +246,31 @@ def test_quote_findings_never_overlap_so_memory_is_linear(text: str) -> None:
     found = [f for f in typ_findings(text) if f.code in ("TYP004", "TYP005", "TYP007", "TYP015")]
     assert sum(f.end - f.start for f in found) <= len(text)
     assert sum(len(f.suggestion or "") for f in found) <= 3 * len(text)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--locale", "de-CH"], [("TYP005", "»Gut«")]),
+        (["--quotes", "„“", "--ignore", "TYP007"], [("TYP005", "«schlecht»"), ("TYP005", "»Gut«")]),
+    ],
+)
+def test_locale_and_quotes_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str], expected: list[tuple[str, str]]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "a.txt"
+    path.write_text("Titel\n\n»Gut«, sagte er.\n\nDas sei «schlecht».\n", encoding="utf-8")
+    args = [
+        "check",
+        str(path),
+        "--no-backtranslate",
+        "--no-reports",
+        "--output-format",
+        "jsonl",
+        "--select",
+        "TYP",
+    ]
+    result = CliRunner().invoke(main, [*args, *options], catch_exceptions=False)
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert sorted((r["code"], r["match"]) for r in lines if r["type"] == "finding") == sorted(expected)

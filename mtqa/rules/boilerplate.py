@@ -211,7 +211,11 @@ def _is_call_to_action(line: str, tokens: list[str], words: dict[str, frozenset[
     if not (sie_form or du_form):
         return False
     rest = tokens[2:] if sie_form else tokens[1:]
-    return ":" in line or any(t in words["cta-target"] for t in rest)
+    if any(t in words["cta-target"] for t in rest):
+        return True
+    # "Folge" and "Teile" are nouns too ("Folge 3: Der Anfang"): a bare du-form needs its colon at once.
+    verb_end = line.find(tokens[1] if sie_form else tokens[0]) + len(tokens[1] if sie_form else tokens[0])
+    return line[verb_end : verb_end + 1] == ":" if not sie_form else ":" in line
 
 
 def _is_messenger_list(line: str, words: dict[str, frozenset[str]]) -> bool:

@@ -641,6 +641,8 @@ _SINGLE_CLOSINGS = frozenset("'’")
 # A quotation in single marks is short; the partner of an opening mark is looked for this far only.
 _MAX_SINGLE_QUOTATION = 150
 _POSSESSIVE_ENDINGS = frozenset("sßxz")
+# "Rock 'n' Roll": a single letter between two apostrophes is an elision, not a quotation.
+_MIN_SINGLE_QUOTATION = 3
 
 
 @dataclass(frozen=True)
@@ -678,7 +680,7 @@ def _compute_single_marks(context: RuleContext) -> SingleMarks:
         if not (before.isspace() or before in "(") or not after.isalpha():
             continue
         closing = _single_closing(text, at, min(len(text), at + _MAX_SINGLE_QUOTATION))
-        if closing >= 0:
+        if closing >= at + _MIN_SINGLE_QUOTATION:
             pairs.append((at, closing + 1))
         elif text[at] == "'" and at > 1 and before == " ":
             word_start = _word_start(text, at - 1)
@@ -713,6 +715,7 @@ def single_marks(context: RuleContext) -> SingleMarks:
         good("Putins Sprecher sagte, jetzt geht's ums Ganze."),
         good("„Erst sagte er ‚nein‘, dann ‚ja‘“, berichtete sie."),
         good("Die '90er Jahre waren anders."),
+        good("Er liebte Rock 'n' Roll."),
     ],
 )
 def single_quotes_as_quotation(context: RuleContext) -> Iterator[Hit]:

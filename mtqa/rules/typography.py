@@ -154,14 +154,16 @@ class Quotation:
 class QuoteMarks:
     """The quotation marks of an article: matched pairs (outermost only) and the marks left over.
 
-    ``unclosed`` holds (mark, end of the span to report) and ``unopened`` (start of the span, mark): an
-    unclosed mark's span runs to the next unclosed mark or the paragraph end, an unopened mark's span from
-    the previous quotation, so spans never overlap and their total length is at most the text's.
+    ``unclosed`` holds (mark, end of the span to report, whether a fix can be guessed) and ``unopened``
+    (start of the span, mark). An unclosed mark's span runs to the next unclosed mark or the paragraph
+    end, an unopened mark's span from the previous quotation, so spans never overlap and their total
+    length is at most the text's. Only the last open mark of a paragraph can be guessed to run to its
+    end; where the others close, only an editor can tell.
     ``spaced_closings`` holds (end of the word before, closing mark) for closings typed after a space.
     """
 
     pairs: tuple[Quotation, ...] = ()
-    unclosed: tuple[tuple[int, int], ...] = ()
+    unclosed: tuple[tuple[int, int, bool], ...] = ()
     unopened: tuple[tuple[int, int], ...] = ()
     spaced_closings: tuple[tuple[int, int], ...] = ()
 
@@ -226,7 +228,7 @@ def _compute_quote_marks(context: RuleContext) -> QuoteMarks:
     if not marks:
         return QuoteMarks()
     pairs: list[Quotation] = []
-    unclosed: list[tuple[int, int]] = []
+    unclosed: list[tuple[int, int, bool]] = []
     unopened: list[tuple[int, int]] = []
     spaced: list[tuple[int, int]] = []
     index = 0
@@ -264,7 +266,7 @@ def _compute_quote_marks(context: RuleContext) -> QuoteMarks:
             span_end = stack[position + 1] if position + 1 < len(stack) else end
             while span_end > at + 1 and text[span_end - 1].isspace():
                 span_end -= 1
-            unclosed.append((at, span_end))
+            unclosed.append((at, span_end, position + 1 == len(stack)))
     return QuoteMarks(tuple(pairs), tuple(unclosed), tuple(unopened), tuple(spaced))
 
 
@@ -428,6 +430,7 @@ def missing_space_after_punctuation(context: RuleContext) -> Iterator[Hit]:
         bad("[[„Wir verhandeln weiter.]]\n\nDie Arbeit läuft, sagte er.", fix="„Wir verhandeln weiter.“"),
         bad("„Erstens.\n\n[[„Zweitens.]]\n\nDie Arbeit läuft.", fix="„Zweitens.“"),
         bad("[[»Gut, sagte er.]]", fix="»Gut, sagte er.«"),
+        bad("„Gut“[[“]], sagte er.", fix=""),
         good("„Wir verhandeln weiter“, sagte Peskow."),
         good('"Es ist ein komplexer Prozess", fügte er hinzu.'),
         good('Der Bildschirm misst 17" in der Diagonale.'),
@@ -444,21 +447,33 @@ def unbalanced_quotes(context: RuleContext) -> Iterator[Hit]:
     if not marks.unclosed and not marks.unopened:
         return
     text = context.text
-    for at, end in marks.unclosed:
-        style = _style_for_mark(context, text[at], opening=True)
-        quoted = text[at + 1 : end]
-        yield Hit(
-            at, end, f"{style[0]}{quoted}{style[1]}", "Quotation opened but not closed in this paragraph"
-        )
+    for at, end, guessable in marks.unclosed:
+        suggestion = _requoted(context, text[at + 1 : end], text[at], True) if guessable else None
+        yield Hit(at, end, suggestion, _UNCLOSED)
     for start, at in marks.unopened:
-        style = _style_for_mark(context, text[at], opening=False)
-        quoted = text[start:at]
-        yield Hit(
-            start,
-            at + 1,
-            f"{style[0]}{quoted}{style[1]}",
-            "Quotation closed but not opened in this paragraph",
-        )
+        suggestion = _requoted(context, text[start:at], text[at], False)
+        if (
+            suggestion
+            and start > 0
+            and not text[start - 1].isspace()
+            and text[start - 1] not in _OPENING_BEFORE
+        ):
+            suggestion = " " + suggestion
+        yield Hit(start, at + 1, suggestion, _UNOPENED)
+
+
+_UNCLOSED = "Quotation opened but not closed in this paragraph"
+_UNOPENED = "Quotation closed but not opened in this paragraph"
+
+
+def _requoted(context: RuleContext, quoted: str, mark: str, opening: bool) -> str:
+    """The quoted words between a matching pair of the mark's style; a stray mark quoting nothing goes."""
+    if not any(char.isalnum() for char in quoted):
+        return ""
+    style = _style_for_mark(context, mark, opening)
+    # A closing mark after a dash or an opening bracket would read as an opening one: close before them.
+    body = quoted.rstrip("".join(_OPENING_BEFORE) + " \t")
+    return f"{style[0]}{body}{style[1]}{quoted[len(body) :]}"
 
 
 @rule(

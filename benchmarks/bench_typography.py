@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's mtqa, not an installed one
 
 from mtqa.model import Article
 from mtqa.rules.registry import RuleContext, select_rules
@@ -56,7 +60,7 @@ def main() -> None:
             figures.append((time.perf_counter() - start, count))
         ratio = figures[1][0] / max(figures[0][0], 1e-9)
         small_ms, large_ms = figures[0][0] * 1000, figures[1][0] * 1000
-        print(f"| {name} | {small_ms:.0f} | {large_ms:.0f} | {ratio:.1f} | {figures[1][1]} |")
+        print(f"| {name} | {small_ms:.0f} | {large_ms:.0f} | {ratio:.1f} | {figures[1][1]} |", flush=True)
     print(f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

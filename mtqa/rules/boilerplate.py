@@ -474,6 +474,7 @@ def repeated_line(context: RuleContext) -> Iterator[Hit]:
 
 
 _MAX_GLUED_HEADLINE = 200
+_SENTENCE_END = frozenset('.!?…“»"')
 
 
 @functools.lru_cache(maxsize=16)
@@ -487,7 +488,7 @@ def _glued_related_pattern(extra: tuple[str, ...] = ()) -> re.Pattern[str] | Non
     if not phrases:
         return None
     alternation = "|".join(sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<=[.!?…“»\"] )(?:{alternation})[ \t]*:")
+    return re.compile(rf"(?:{alternation})[ \t]*:")
 
 
 @rule(
@@ -511,6 +512,8 @@ def related_link_in_paragraph(context: RuleContext) -> Iterator[Hit]:
         return
     for match in pattern.finditer(text):
         start = match.start()
+        if start < 2 or text[start - 1] != " " or text[start - 2] not in _SENTENCE_END:
+            continue
         limit = min(len(text), match.end() + _MAX_GLUED_HEADLINE)
         end = match.end()
         while end < limit and text[end] != "\n":

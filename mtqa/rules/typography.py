@@ -831,15 +831,16 @@ def hyphen_as_dash(context: RuleContext) -> Iterator[Hit]:
 )
 def title_with_full_stop(context: RuleContext) -> Iterator[Hit]:
     text = context.text
-    titles = _title_dots()
-    at = text.find(". ")
-    while at >= 0:
-        start = _word_start(text, at)
-        word = text[start : at + 1]
-        if word in titles and at + 2 < len(text) and text[at + 2].isupper():
-            end = _word_end(text, at + 2)
-            yield Hit(start, end, f"{titles[word]} {text[at + 2 : end]}")
-        at = text.find(". ", at + 1)
+    hits = []
+    for written, german in _title_dots().items():
+        at = text.find(written + " ")
+        while at >= 0:
+            after = at + len(written) + 1
+            if (at == 0 or not text[at - 1].isalnum()) and after < len(text) and text[after].isupper():
+                end = _word_end(text, after)
+                hits.append(Hit(at, end, f"{german} {text[after:end]}"))
+            at = text.find(written + " ", at + 1)
+    yield from sorted(hits, key=lambda hit: hit.start)
 
 
 _ELLIPSIS_FULL_STOP = re.compile(r"(?<![.…])(?:…|\.\.\.)\.(?![.…])")

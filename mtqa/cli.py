@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from mtqa import __version__
-from mtqa.config import FAIL_LEVELS, QUOTE_STYLES, REPORT_FORMATS, Settings, load_settings
+from mtqa.config import FAIL_LEVELS, LOCALES, QUOTE_STYLES, REPORT_FORMATS, Settings, load_settings
 from mtqa.errors import MtqaError
 from mtqa.report.console import CONSOLE_FORMATS
 
@@ -77,7 +77,16 @@ def main() -> None:
 @click.option(
     "--fail-on", type=click.Choice(FAIL_LEVELS), help="Exit 1 on findings this severe [default: major]."
 )
-@click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Expected quotation marks [default: „“].")
+@click.option(
+    "--quotes",
+    type=click.Choice(QUOTE_STYLES),
+    help="Demand this one quotation style [default: any of the locale].",
+)
+@click.option(
+    "--locale",
+    type=click.Choice(LOCALES),
+    help="German variety: which quotation styles are correct [default: all].",
+)
 @click.option(
     "--names",
     multiple=True,
@@ -150,6 +159,7 @@ def check(
     ignore: tuple[str, ...],
     fail_on: str | None,
     quotes: str | None,
+    locale: str | None,
     names: tuple[str, ...],
     calques: tuple[str, ...],
     boilerplate: tuple[str, ...],
@@ -185,6 +195,7 @@ def check(
         "fail_on": fail_on,
         "jobs": (os.cpu_count() or 1) if jobs == 0 else jobs,
         "quotes": quotes,
+        "locale": locale,
         "output": output,
         "formats": formats,
         "lists": {

@@ -19,6 +19,7 @@ from mtqa.rules.registry import RuleOptions
 
 CONFIG_FILE = "mtqa.toml"
 QUOTE_STYLES = ("„“", "»«", "«»")
+LOCALES = ("de-DE", "de-AT", "de-CH")
 FAIL_LEVELS = ("minor", "major", "critical", "never")
 REPORT_FORMATS = ("json", "md", "html")
 
@@ -127,7 +128,7 @@ def _relative(paths: tuple[str, ...], base: Path) -> tuple[str, ...]:
 def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
     """Overlay one config table on ``settings``; unknown keys are errors, not silently ignored."""
     table = {key.replace("-", "_"): value for key, value in table.items()}
-    known = {f.name for f in fields(Settings)} | {"lists", "quotes"}
+    known = {f.name for f in fields(Settings)} | {"lists", "quotes", "locale"}
     unknown = sorted(set(table) - known - {"config_file"})
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
@@ -155,6 +156,8 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
     rules = settings.rules
     if "quotes" in table:
         rules = replace(rules, quotes=str(table["quotes"]))
+    if "locale" in table:
+        rules = replace(rules, locale=str(table["locale"]))
     if "lists" in table:
         lists = table["lists"]
         if not isinstance(lists, dict):
@@ -226,8 +229,10 @@ def _apply_backtranslation(current: BacktranslationSettings, table: Any) -> Back
 def validate(settings: Settings) -> Settings:
     if settings.fail_on not in FAIL_LEVELS:
         raise ConfigError(f"fail-on: {settings.fail_on!r} is not one of {', '.join(FAIL_LEVELS)}")
-    if settings.rules.quotes not in QUOTE_STYLES:
+    if settings.rules.quotes and settings.rules.quotes not in QUOTE_STYLES:
         raise ConfigError(f"quotes: {settings.rules.quotes!r} is not one of {' '.join(QUOTE_STYLES)}")
+    if settings.rules.locale and settings.rules.locale not in LOCALES:
+        raise ConfigError(f"locale: {settings.rules.locale!r} is not one of {', '.join(LOCALES)}")
     bad_formats = sorted(set(settings.formats) - set(REPORT_FORMATS))
     if bad_formats:
         raise ConfigError(

@@ -20,7 +20,8 @@ def test_defaults() -> None:
     settings = load_settings()
     assert settings == Settings()
     assert settings.fail_level is Severity.MAJOR
-    assert settings.rules.quotes == "„“"
+    assert settings.rules.quotes == ""
+    assert settings.rules.locale == ""
 
 
 def test_config_file_then_command_line(tmp_path: Path) -> None:
@@ -57,6 +58,7 @@ def test_pyproject_tool_table_is_found_from_a_subfolder(tmp_path: Path) -> None:
     [
         ('fail-on = "sometimes"', "fail-on"),
         ('quotes = "<>"', "quotes"),
+        ('locale = "de-FR"', "locale: 'de-FR' is not one of de-DE, de-AT, de-CH"),
         ('colour = "red"', "unknown setting(s): colour"),
         ("select = 3", "select: expected a list of strings"),
         ("jobs = 0", "jobs"),

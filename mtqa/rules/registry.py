@@ -113,8 +113,10 @@ def good(
 class RuleOptions:
     """The settings rules read: expected quote style and the user's own lists that extend ours."""
 
-    quotes: str = "„“"
-    """Opening and closing quotation mark German text should use: „“, »« or «»."""
+    quotes: str = ""
+    """A house style's one quotation style („“, »« or «»); empty = every style ``locale`` accepts."""
+    locale: str = ""
+    """de-DE, de-AT or de-CH: which German quotation styles are accepted and suggested; empty = all."""
     names: tuple[str, ...] = ()
     calques: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,11 @@ FAMILY_RULES = [r for r in all_rules() if r.family in FAMILIES]
 def family_findings(text: str, options: RuleOptions | None = None) -> list[tuple[str, str]]:
     context = RuleContext.of(article(text), options)
     return [(f.code, f.match) for rule in FAMILY_RULES for f in rule.run(context)]
+
+
+def calque_findings(context: RuleContext) -> int:
+    """How many LEX and CON findings the shared calque scan gives."""
+    return sum(len(rule.run(context)) for rule in FAMILY_RULES if rule.family in ("LEX", "CON"))
 
 
 def user_calques(tmp_path: Path, *rows: dict[str, str]) -> RuleOptions:
@@ -444,3 +450,23 @@ def test_clean_agency_text_has_no_finding_of_these_families() -> None:
 @pytest.mark.parametrize("path", sorted((DATA / "control").glob("*.txt")), ids=lambda p: p.name)
 def test_bundled_control_texts_have_no_finding_of_these_families(path: Path) -> None:
     assert family_findings(path.read_text(encoding="utf-8")) == []
+
+
+# --- the scan stays linear (issue 9, defect 7) -------------------------------------------------------------
+
+ADVERSARIAL = [
+    # 300 KB of a calque repeated without a sentence end took 65 s before the scan was made linear
+    "sorgfältigen Optimismus in einem Kommentar zur Washington Post Maßnahmen angenommen ",
+    "Der Sprecher hat eine Erklärung gemacht. Das Regime der Stille wurde verletzt. ",
+]
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL)
+def test_a_repeated_calque_costs_linear_time(unit: str) -> None:
+    """300 KB in well under the seconds a quadratic scan took (a generous bound: about 0.3 s here)."""
+    text = unit * (300_000 // len(unit))
+    context = RuleContext.of(article(text))
+    start = time.perf_counter()
+    found = calque_findings(context)
+    assert time.perf_counter() - start < 8.0
+    assert found > 1000

@@ -51,7 +51,7 @@ ROWS = calque_list(()).calques
 
 
 def test_the_list_has_enough_well_documented_rows() -> None:
-    assert len(ROWS) >= 40
+    assert len(ROWS) >= 100
     for row in ROWS:
         assert row.lang and row.source and row.note and row.example, row.origin
 
@@ -173,6 +173,13 @@ LEX_GOOD = [
     "In der Nacht waren Explosionen zu hören, zwölf Drohnen wurden abgeschossen.",
     "Die Bedingungen sind klar. Wir äußern uns nicht dazu.",
     "Ein Sprecher des Außenministeriums sagte der Washington Post, man sei vorsichtig.",
+    "Das Parlament hat die Maßnahmen mit großer Mehrheit angenommen.",
+    "Das Vertrauen in die Regierung leidet unter der Untergrabung des Rechtsstaats.",
+    "Wir sind zuversichtlich, dass die Gespräche gelingen werden.",
+    "Er stellte den Stuhl wieder an seinen Platz.",
+    "Die Kämpfer der Hamas zogen sich zurück.",
+    "Der Generalanwalt am EuGH legte seine Schlussanträge vor.",
+    "Das macht Sinn, sagte sie.",
 ]
 
 
@@ -257,6 +264,34 @@ NOTATION = [
     ("gemäß ihm", "ihm gemäß", "Gemäß ihm ja.", "Gemäß ihm", "Ihm gemäß"),
     ("Kanzleramtsbüro*", "Kanzleramt*", "des Kanzleramtsbüros", "Kanzleramtsbüros", "Kanzleramts"),
     ("Kanzleramtsbüro*", "Kanzleramt*", "des Bonn-Kanzleramtsbüros", None, None),
+    (
+        "Vorgaben annehmen ~Parlament*",
+        "Vorgaben treffen",
+        "Wir wollen Vorgaben annehmen.",
+        "Vorgaben annehmen",
+        "Vorgaben treffen",
+    ),
+    (
+        "Vorgaben annehmen ~Parlament*",
+        "Vorgaben treffen",
+        "Das Parlament will Vorgaben annehmen.",
+        None,
+        None,
+    ),
+    (
+        "Vorgaben annehmen ~Parlament* ~Senat",
+        "Vorgaben treffen",
+        "Will der Senat Vorgaben annehmen?",
+        None,
+        None,
+    ),
+    (
+        "Vorgaben annehmen ~Parlament*",
+        "Vorgaben treffen",
+        "Das Parlament tagt. Wir wollen Vorgaben annehmen.",
+        "Vorgaben annehmen",
+        "Vorgaben treffen",
+    ),
 ]
 
 
@@ -282,6 +317,8 @@ MALFORMED = [
     {"pattern": "Regime >der Stille", "rendering": "Waffenruhe", "kind": "calque"},
     {"pattern": "Regime", "rendering": "Waffenruhe* Waffenruhe*", "kind": "calque"},
     {"pattern": "Regime", "rendering": "Waffenruhe", "kind": "calque", "term": "Waffen ... ruhe"},
+    {"pattern": "Regime ~Stille Waffenruhe", "rendering": "Waffenruhe", "kind": "calque"},
+    {"pattern": "Regime", "rendering": "Waffenruhe", "kind": "calque", "term": "Waffenruhe ~Stille"},
 ]
 
 

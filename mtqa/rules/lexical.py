@@ -314,7 +314,9 @@ def _alternatives(spec: str, origin: str) -> tuple[Alternative, ...]:
 
 def _words_regex(alternatives: tuple[Alternative, ...]) -> str:
     return (
-        "(?:" + "|".join(_literal(a.word) + (f"{a.ending_regex}?" if a.starred else "") for a in alternatives) + ")"
+        "(?:"
+        + "|".join(_literal(a.word) + (f"{a.ending_regex}?" if a.starred else "") for a in alternatives)
+        + ")"
     )
 
 
@@ -326,6 +328,8 @@ class ParsedPattern:
     not_after: tuple[Alternative, ...]
     followed_by: tuple[Alternative, ...]
     sentence_end: bool
+    unless: tuple[Alternative, ...] = ()
+    """Words that show the wording is right here (``~a|b``): no match in a sentence near one."""
 
     def required_words(self) -> tuple[frozenset[str], ...]:
         """Per pattern word (and the word that must follow), the forms a sentence must have one of.
@@ -357,6 +361,9 @@ def _longest_part(word: str) -> str:
 def parse_pattern(pattern: str, origin: str) -> ParsedPattern:
     """Split a pattern into its words and gaps, plus the context conditions around the match."""
     tokens = pattern.split()
+    unless: list[Alternative] = []
+    while tokens and tokens[-1].startswith("~"):
+        unless.extend(_alternatives(tokens.pop()[1:], origin))
     not_after: tuple[Alternative, ...] = ()
     followed_by: tuple[Alternative, ...] = ()
     sentence_end = False
@@ -374,7 +381,7 @@ def parse_pattern(pattern: str, origin: str) -> ParsedPattern:
             if not items or isinstance(items[-1], Gap):
                 raise ReferenceDataError(f"{origin}: a gap must follow a word: {pattern!r}")
             items.append(Gap(int(gap.group(1) or DEFAULT_GAP)))
-        elif token[0] in "!>$":
+        elif token[0] in "!>$~":
             raise ReferenceDataError(
                 f"{origin}: {token[0]!r} is only allowed at the start or end: {pattern!r}"
             )
@@ -386,7 +393,7 @@ def parse_pattern(pattern: str, origin: str) -> ParsedPattern:
     assert isinstance(first, Word)
     if not all(a.word[0].isalnum() for a in first.alternatives):
         raise ReferenceDataError(f"{origin}: a pattern must start with a letter or digit: {pattern!r}")
-    return ParsedPattern(tuple(items), not_after, followed_by, sentence_end)
+    return ParsedPattern(tuple(items), not_after, followed_by, sentence_end, tuple(unless))
 
 
 def _regex(parsed: ParsedPattern) -> str:
@@ -530,14 +537,16 @@ def compile_calque(record: dict[str, str], origin: str) -> tuple[Calque, ParsedP
     if parsed.not_after:
         not_after = re.compile(rf"(?<!\w){_words_regex(parsed.not_after)}[\s\"'„“”»«‚‘’‹›]*\Z", re.IGNORECASE)
     unless = None
-    if record.get("unless"):
-        words = _alternatives(record["unless"], origin)
-        unless = re.compile(rf"(?<![\w-]){_words_regex(words)}(?![\w-])", re.IGNORECASE)
+    if parsed.unless:
+        unless = re.compile(rf"(?<![\w-]){_words_regex(parsed.unless)}(?![\w-])", re.IGNORECASE)
     term = record.get("term", "")
     if term:
         term_pattern = parse_pattern(term, origin)
         if len(term_pattern.items) != len([i for i in term_pattern.items if isinstance(i, Word)]) or (
-            term_pattern.followed_by or term_pattern.not_after or term_pattern.sentence_end
+            term_pattern.followed_by
+            or term_pattern.not_after
+            or term_pattern.sentence_end
+            or term_pattern.unless
         ):
             raise ReferenceDataError(f"{origin}: a term is plain words, no gaps or conditions: {term!r}")
     regex = re.compile(_regex(parsed), re.IGNORECASE)

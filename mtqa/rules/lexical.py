@@ -661,11 +661,11 @@ def _candidates(context: RuleContext, table: CalqueList) -> list[tuple[int, int,
     starts = [segment.start for segment in context.segments]
     triples: list[tuple[int, int, int]] = []
     for token in _TOKEN.finditer(words):
-        rows = live.get(token.group())
-        if rows is not None:
+        anchored = live.get(token.group())
+        if anchored is not None:
             at = token.start()
             segment = bisect.bisect_right(starts, at) - 1
-            triples.extend((row, segment, at) for row in rows)
+            triples.extend((row, segment, at) for row in anchored)
     triples.sort()
     return triples
 

@@ -2,7 +2,7 @@
 
 The phrases are data (``references/calques.tsv`` plus the user's own lists); this module compiles their
 small pattern notation, documented in the list's header, into one regular expression per row, once per
-set of lists. Running seventy expressions over every sentence would cost milliseconds per article, so
+set of lists. Running three hundred expressions over every sentence would cost milliseconds per article, so
 each row is keyed on one of its words (its anchor): one split of the article and one set intersection
 find the rows worth trying, and each is tried only in the sentences, or at the very word, where its
 anchor occurs. The suggestion carries the matched inflection endings and gap words over into the German
@@ -804,8 +804,10 @@ def _hits(context: RuleContext, code: str) -> Iterator[Hit]:
         bad(
             "Niemand wird bestimmte [[Parameter aufrufen]], bis die Gespräche enden.", fix="Parameter nennen"
         ),
+        bad("Die [[Untergrabung]] des Staudamms löste eine Flut aus.", fix="Sprengung"),
         good("Russland hat vorsichtigen Optimismus."),
         good("Sie hat die Akten sorgfältig geprüft."),
+        good("Die Untergrabung des Rechtsstaats gefährdet das Vertrauen."),
     ],
 )
 def wrong_word_sense(context: RuleContext) -> Iterator[Hit]:
@@ -826,8 +828,10 @@ def wrong_word_sense(context: RuleContext) -> Iterator[Hit]:
             fix="Bedingungen für Vereinbarungen über die Ukraine zu nennen",
         ),
         bad("sagte ein Beamter [[in einem Kommentar zur]] Washington Post.", fix="gegenüber der"),
+        bad("Moskau will den Westen [[an seinen Platz stellen]].", fix="in seine Schranken weisen"),
         good("Es wird getan, was nötig ist."),
         good("Der Kommentar zur Lage in Kiew fiel knapp aus."),
+        good("Er stellte den Stuhl wieder an seinen Platz."),
     ],
 )
 def literal_calque(context: RuleContext) -> Iterator[Hit]:
@@ -847,7 +851,9 @@ def literal_calque(context: RuleContext) -> Iterator[Hit]:
             fix="„militärische Spezialoperation“",
         ),
         good("Putin nennt den Krieg eine „militärische Spezialoperation“."),
+        bad("Lawrow kritisierte den [[kollektiven Westen]].", fix="„kollektiven Westen“"),
         good("Die sogenannte militärische Spezialoperation dauert an."),
+        good("Lawrow kritisierte den „kollektiven Westen“."),
     ],
 )
 def unquoted_loaded_term(context: RuleContext) -> Iterator[Hit]:

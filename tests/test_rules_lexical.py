@@ -221,6 +221,7 @@ LEX_GOOD = [
     "Die Kämpfer der Hamas zogen sich zurück.",
     "Der Generalanwalt am EuGH legte seine Schlussanträge vor.",
     "Das macht Sinn, sagte sie.",
+    "Offizielle Vertreter des Außenministeriums nahmen an der Zeremonie teil.",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,11 @@ def family_findings(text: str, options: RuleOptions | None = None) -> list[tuple
     return [(f.code, f.match) for rule in FAMILY_RULES for f in rule.run(context)]
 
 
+def calque_findings(context: RuleContext) -> int:
+    """How many LEX and CON findings the shared calque scan gives."""
+    return sum(len(rule.run(context)) for rule in FAMILY_RULES if rule.family in ("LEX", "CON"))
+
+
 def user_calques(tmp_path: Path, *rows: dict[str, str]) -> RuleOptions:
     """A user's calque file with ``rows`` (missing columns empty), as rule options."""
     path = tmp_path / "calques.tsv"
@@ -45,7 +51,7 @@ ROWS = calque_list(()).calques
 
 
 def test_the_list_has_enough_well_documented_rows() -> None:
-    assert len(ROWS) >= 40
+    assert len(ROWS) >= 300
     for row in ROWS:
         assert row.lang and row.source and row.note and row.example, row.origin
 
@@ -62,7 +68,7 @@ def test_every_row_matches_its_example_and_its_rendering_is_clean(row: Calque) -
 
 # --- LEX: known calques, across inflection and gaps ----------------------------------------------------
 
-LEX_BAD = [
+LEX_BAD: list[tuple[str, str, str | None, str | None]] = [
     (
         "Laut Peskow gibt es einen „sorgfältigen Optimismus“.",
         "LEX001",
@@ -149,6 +155,47 @@ LEX_BAD = [
         "„militärischen Sonderoperation“",
     ),
     ("Moskau wirft dem Kiewer Regime Provokationen vor.", "LEX003", "Kiewer Regime", "„Kiewer Regime“"),
+    # the source words of issue 6, across inflection
+    ("Nach der Untergrabung der Brücke stand der Verkehr still.", "LEX001", "Untergrabung", "Sprengung"),
+    (
+        "Sacharowa ist zuversichtlich, dass London hinter den Angriffen steckte.",
+        "LEX001",
+        "zuversichtlich, dass London hinter den Angriffen steckte",
+        "überzeugt, dass London hinter den Angriffen steckte",
+    ),
+    (
+        "Lawrow sagte, man werde Brüssel an seinen Platz stellen.",
+        "LEX002",
+        "an seinen Platz stellen",
+        "in seine Schranken weisen",
+    ),
+    (
+        "Das sagte die offizielle Vertreterin des Generalstabs, Olena Schapowal.",
+        "LEX002",
+        "offizielle Vertreterin",
+        "Sprecherin",
+    ),
+    ("Das sagte die Pressesekretärin des Präsidenten am Montag.", "LEX002", "Pressesekretärin", "Sprecherin"),
+    ("Die Delegation traf die offiziellen Vertreter der Regierung.", "LEX002", None, None),
+    (
+        "Die Regierung hat schnell Maßnahmen angenommen.",
+        "LEX001",
+        "Maßnahmen angenommen",
+        "Maßnahmen ergriffen",
+    ),
+    (
+        "Trump kündigte Tarife von 25 Prozent auf Autos an.",
+        "LEX001",
+        "Tarife von 25 Prozent auf",
+        "Zölle von 25 Prozent auf",
+    ),
+    (
+        "Die Drohnen wurden von Mitteln der Luftverteidigung abgeschossen.",
+        "LEX002",
+        "Mitteln der Luftverteidigung",
+        "Luftabwehrsystemen",
+    ),
+    ("Lawrow attackierte den kollektiven Westen.", "LEX003", "kollektiven Westen", "„kollektiven Westen“"),
 ]
 
 LEX_GOOD = [
@@ -167,12 +214,22 @@ LEX_GOOD = [
     "In der Nacht waren Explosionen zu hören, zwölf Drohnen wurden abgeschossen.",
     "Die Bedingungen sind klar. Wir äußern uns nicht dazu.",
     "Ein Sprecher des Außenministeriums sagte der Washington Post, man sei vorsichtig.",
+    "Das Parlament hat die Maßnahmen mit großer Mehrheit angenommen.",
+    "Das Vertrauen in die Regierung leidet unter der Untergrabung des Rechtsstaats.",
+    "Wir sind zuversichtlich, dass die Gespräche gelingen werden.",
+    "Er stellte den Stuhl wieder an seinen Platz.",
+    "Die Kämpfer der Hamas zogen sich zurück.",
+    "Der Generalanwalt am EuGH legte seine Schlussanträge vor.",
+    "Das macht Sinn, sagte sie.",
+    "Offizielle Vertreter des Außenministeriums nahmen an der Zeremonie teil.",
 ]
 
 
 @pytest.mark.parametrize(("text", "code", "match", "suggestion"), LEX_BAD)
-def test_calque_is_found_with_its_rendering(text: str, code: str, match: str, suggestion: str | None) -> None:
-    assert findings(text, code) == [(match, suggestion)]
+def test_calque_is_found_with_its_rendering(
+    text: str, code: str, match: str | None, suggestion: str | None
+) -> None:
+    assert findings(text, code) == ([] if match is None else [(match, suggestion)])
 
 
 @pytest.mark.parametrize("text", LEX_GOOD)
@@ -251,6 +308,34 @@ NOTATION = [
     ("gemäß ihm", "ihm gemäß", "Gemäß ihm ja.", "Gemäß ihm", "Ihm gemäß"),
     ("Kanzleramtsbüro*", "Kanzleramt*", "des Kanzleramtsbüros", "Kanzleramtsbüros", "Kanzleramts"),
     ("Kanzleramtsbüro*", "Kanzleramt*", "des Bonn-Kanzleramtsbüros", None, None),
+    (
+        "Vorgaben annehmen ~Parlament*",
+        "Vorgaben treffen",
+        "Wir wollen Vorgaben annehmen.",
+        "Vorgaben annehmen",
+        "Vorgaben treffen",
+    ),
+    (
+        "Vorgaben annehmen ~Parlament*",
+        "Vorgaben treffen",
+        "Das Parlament will Vorgaben annehmen.",
+        None,
+        None,
+    ),
+    (
+        "Vorgaben annehmen ~Parlament* ~Senat",
+        "Vorgaben treffen",
+        "Will der Senat Vorgaben annehmen?",
+        None,
+        None,
+    ),
+    (
+        "Vorgaben annehmen ~Parlament*",
+        "Vorgaben treffen",
+        "Das Parlament tagt. Wir wollen Vorgaben annehmen.",
+        "Vorgaben annehmen",
+        "Vorgaben treffen",
+    ),
 ]
 
 
@@ -276,6 +361,8 @@ MALFORMED = [
     {"pattern": "Regime >der Stille", "rendering": "Waffenruhe", "kind": "calque"},
     {"pattern": "Regime", "rendering": "Waffenruhe* Waffenruhe*", "kind": "calque"},
     {"pattern": "Regime", "rendering": "Waffenruhe", "kind": "calque", "term": "Waffen ... ruhe"},
+    {"pattern": "Regime ~Stille Waffenruhe", "rendering": "Waffenruhe", "kind": "calque"},
+    {"pattern": "Regime", "rendering": "Waffenruhe", "kind": "calque", "term": "Waffenruhe ~Stille"},
 ]
 
 
@@ -444,3 +531,23 @@ def test_clean_agency_text_has_no_finding_of_these_families() -> None:
 @pytest.mark.parametrize("path", sorted((DATA / "control").glob("*.txt")), ids=lambda p: p.name)
 def test_bundled_control_texts_have_no_finding_of_these_families(path: Path) -> None:
     assert family_findings(path.read_text(encoding="utf-8")) == []
+
+
+# --- the scan stays linear (issue 9, defect 7) -------------------------------------------------------------
+
+ADVERSARIAL = [
+    # 300 KB of a calque repeated without a sentence end took 65 s before the scan was made linear
+    "sorgfältigen Optimismus in einem Kommentar zur Washington Post Maßnahmen angenommen ",
+    "Der Sprecher hat eine Erklärung gemacht. Das Regime der Stille wurde verletzt. ",
+]
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL)
+def test_a_repeated_calque_costs_linear_time(unit: str) -> None:
+    """300 KB in well under the seconds a quadratic scan took (a generous bound: about 0.3 s here)."""
+    text = unit * (300_000 // len(unit))
+    context = RuleContext.of(article(text))
+    start = time.perf_counter()
+    found = calque_findings(context)
+    assert time.perf_counter() - start < 8.0
+    assert found > 1000

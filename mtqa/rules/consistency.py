@@ -12,6 +12,7 @@ established German forms of a place (Kiew and Kyjiw) are accepted there.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from mtqa.model import Severity
@@ -43,10 +44,13 @@ def term_rendered_two_ways(context: RuleContext) -> Iterator[Hit]:
         if found.calque.term:
             first_calque.setdefault(found.calque.term, found)
     text = context.text
+    # The calques are in text order and never overlap, so one bisection finds the one a use could hit.
+    calque_starts = [c.start for c in calques]
     for term, calque in first_calque.items():
         uses = sorted(m.span() for regex in term_regexes(term) for m in regex.finditer(text, calque.end))
         for start, end in uses:
-            if not starts_word(text, start) or any(c.start < end and start < c.end for c in calques):
+            before = bisect.bisect_left(calque_starts, end) - 1
+            if not starts_word(text, start) or (before >= 0 and calques[before].end > start):
                 continue
             quoted = text[calque.start : calque.end]
             message = (

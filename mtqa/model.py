@@ -64,6 +64,8 @@ class Article:
     source_lang: str | None = None
     reference: str | None = None
     encoding: str = "utf-8"
+    line: int | None = None
+    """For a feed row, the line of the feed file where its record starts (CI annotations point there)."""
 
 
 @dataclass(frozen=True)

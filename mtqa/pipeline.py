@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -23,6 +23,7 @@ from mtqa.segment import count_words
 
 if TYPE_CHECKING:
     from mtqa.backtranslate.scorer import ArticleScores, Scorer
+    from mtqa.incremental import ReportCache
 
 CHUNK_SIZE = 64
 """Articles scored together: large enough for full model batches, small enough to stream."""
@@ -63,14 +64,16 @@ def check_article(article: Article, settings: Settings) -> tuple[RuleContext, li
     return context, findings
 
 
-Checked = list[tuple[RuleContext, list[Finding]] | ArticleFailure]
+Checked = list[tuple[RuleContext, list[Finding]] | ArticleFailure | ArticleReport]
+Item = Article | ArticleFailure | ArticleReport
+"""An input, or the report an incremental run reuses for an unchanged article."""
 
 
 def _check_or_fail(
-    item: Article | ArticleFailure, settings: Settings
-) -> tuple[RuleContext, list[Finding]] | ArticleFailure:
+    item: Item, settings: Settings
+) -> tuple[RuleContext, list[Finding]] | ArticleFailure | ArticleReport:
     """Check one article; a crash in a rule (a bug) fails that article with its reason, not the batch."""
-    if isinstance(item, ArticleFailure):
+    if isinstance(item, ArticleFailure | ArticleReport):
         return item
     try:
         return check_article(item, settings)
@@ -79,11 +82,11 @@ def _check_or_fail(
         return ArticleFailure(item.id, item.origin, reason, item.vendor)
 
 
-def _check_chunk(chunk: list[Article | ArticleFailure], settings: Settings) -> Checked:
+def _check_chunk(chunk: list[Item], settings: Settings) -> Checked:
     return [_check_or_fail(item, settings) for item in chunk]
 
 
-def _checked_chunks(inputs: Iterable[Article | ArticleFailure], settings: Settings) -> Iterator[Checked]:
+def _checked_chunks(inputs: Iterable[Item], settings: Settings) -> Iterator[Checked]:
     """Rule-checked chunks in input order; with ``jobs`` > 1 the rules run in worker processes.
 
     At most two chunks per worker are in flight, so a huge feed never sits in memory at once.
@@ -108,7 +111,7 @@ def _suppress(findings: Iterable[Finding], allowed: frozenset[str]) -> tuple[Fin
     return tuple(sorted(kept, key=lambda f: (f.start, f.end, f.code)))
 
 
-def _chunks(items: Iterable[Article | ArticleFailure], size: int) -> Iterator[list[Article | ArticleFailure]]:
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -122,23 +125,40 @@ def _build_scorer(settings: Settings) -> Scorer | None:
     return build_scorer(settings.backtranslation)
 
 
+def _reuse(inputs: Iterable[Article | ArticleFailure], cache: ReportCache | None) -> Iterator[Item]:
+    """Inputs, with the previous report in place of each article the cache knows unchanged."""
+    for item in inputs:
+        if cache is not None and isinstance(item, Article):
+            yield cache.lookup(item) or item
+        else:
+            yield item
+
+
 def run(
     inputs: Iterable[Article | ArticleFailure],
     settings: Settings,
     reporters: Sequence[Reporter],
     run_info: RunInfo,
+    cache: ReportCache | None = None,
+    adjust: Callable[[ArticleReport], ArticleReport] | None = None,
 ) -> RunResult:
-    """Check every article, hand each report to every reporter, and summarise the run."""
+    """Check every article, hand each report to every reporter, and summarise the run.
+
+    ``cache`` (incremental runs) supplies the reports of unchanged articles and stores new ones;
+    ``adjust`` changes each report before anyone sees it (a baseline drops known findings).
+    """
     allowed = _allowed(settings.rules.allow)
     scorer = _build_scorer(settings)
+    if cache is not None:
+        cache.bind(scorer)
     reports: list[ArticleReport] = []
     failures: list[ArticleFailure] = []
     with_reference: list[tuple[str, str]] = []
     for reporter in reporters:
         reporter.start(run_info)
     try:
-        for checked in _checked_chunks(inputs, settings):
-            contexts = [item[0] for item in checked if not isinstance(item, ArticleFailure)]
+        for checked in _checked_chunks(_reuse(inputs, cache), settings):
+            contexts = [item[0] for item in checked if isinstance(item, tuple)]
             scored: dict[str, ArticleScores] = {}
             if scorer is not None and contexts:
                 scored = scorer.score([(c.article, c.segments) for c in contexts])
@@ -146,15 +166,24 @@ def run(
                 if isinstance(item, ArticleFailure):
                     failures.append(item)
                     continue
-                context, findings = item
-                article = context.article
+                if isinstance(item, ArticleReport):
+                    report = item
+                else:
+                    context, findings = item
+                    report = _report(context, findings, scored.get(context.article.id), allowed, settings)
+                    if cache is not None:
+                        cache.store(report)
+                article = report.article
                 if article.reference:
                     with_reference.append((article.text, article.reference))
-                report = _report(context, findings, scored.get(article.id), allowed, settings)
+                if adjust is not None:
+                    report = adjust(report)
                 reports.append(_for_summary(report))
                 for reporter in reporters:
                     reporter.article(report)
     finally:
+        if cache is not None:
+            cache.close()
         if scorer is not None:
             scorer.close()
     summary = RunSummary(

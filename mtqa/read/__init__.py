@@ -19,14 +19,14 @@ from typing import BinaryIO
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
 from mtqa.read.csvfeed import read_csv
-from mtqa.read.discover import Input, Kind, check_paths, expand
+from mtqa.read.discover import NO_EXCLUSION, Exclusion, Input, Kind, check_paths, expand
 from mtqa.read.encoding import bom_codec
 from mtqa.read.ids import UniqueIds, safe_id
 from mtqa.read.jsonl import read_jsonl
 from mtqa.read.lines import Rejoined, read_up_to
 from mtqa.read.text import ArticleName, article_from_bytes, cannot_read, read_text_file
 
-__all__ = ["check_paths", "read_inputs", "safe_id"]
+__all__ = ["Exclusion", "check_paths", "read_inputs", "safe_id"]
 
 STDIN_ID = "stdin"
 STDIN_ORIGIN = "<stdin>"
@@ -34,14 +34,17 @@ STDIN_SNIFF_BYTES = 1 << 16
 """Standard input is a JSONL feed when its first non-blank character, within this many bytes, is ``{``."""
 
 
-def read_inputs(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[Article | ArticleFailure]:
-    """Every article named by ``paths`` (``-`` is ``stdin``, by default ``sys.stdin.buffer``), lazily.
+def read_inputs(
+    paths: Sequence[str], stdin: BinaryIO | None = None, exclusion: Exclusion = NO_EXCLUSION
+) -> Iterator[Article | ArticleFailure]:
+    """Every article named by ``paths`` (``-`` is ``stdin``, by default ``sys.stdin.buffer``), lazily;
+    folder walks skip what ``exclusion`` names.
 
     Never raises for a bad input: each unusable file, feed line or row is yielded as an
     ``ArticleFailure`` with a one-line reason, in the place where its article would have been.
     """
     ids = UniqueIds()
-    for entry in expand(paths):
+    for entry in expand(paths, exclusion):
         items = [entry] if isinstance(entry, ArticleFailure) else _read(entry, stdin)
         for item in items:
             unique = ids.claim(item.id)

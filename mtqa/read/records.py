@@ -73,6 +73,7 @@ class FeedRow:
             source_lang=values["source_lang"],
             reference=values["reference"],
             encoding=self.encoding,
+            line=self.line,
         )
 
 

@@ -34,12 +34,25 @@ def ensure_folder(folder: Path) -> None:
         raise ReportError(f"{folder}: cannot create the report folder ({exc.strerror or exc})") from None
 
 
+def _unchanged(path: Path, text: str) -> bool:
+    """Whether ``path`` already holds exactly ``text``: a re-run then leaves the file alone, which on
+    some file systems saves far more time than the check costs (a rename per report)."""
+    try:
+        if path.stat().st_size != len(text.encode("utf-8")):
+            return False
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` through a temporary sibling and ``os.replace``.
 
     The temporary file is created with mode 0o666 so the umask, not a tempfile default of 0o600,
     decides who may read the finished report.
     """
+    if _unchanged(path, text):
+        return
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -56,6 +56,8 @@ class Outcome:
     baseline_hidden: int = 0
     reused: int = 0
     """Articles whose previous report was reused (incremental run)."""
+    notes: tuple[str, ...] = ()
+    """What the run itself has to say (e.g. the report cache could not be used)."""
 
 
 class Gate:
@@ -166,4 +168,5 @@ def run_check(paths: Sequence[str], settings: Settings, options: CheckOptions) -
         gated=gate.gated,
         baseline_hidden=baseline.hidden if baseline is not None else 0,
         reused=cache.hits if cache is not None else 0,
+        notes=(cache.problem,) if cache is not None and cache.problem else (),
     )

@@ -271,6 +271,8 @@ def check(
         github_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
     outcome = run_check(paths, settings, options)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
     if outcome.baseline_hidden:
         click.echo(f"note: {outcome.baseline_hidden} findings in the baseline not shown", err=True)
     if write_baseline is not None:

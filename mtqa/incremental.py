@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from mtqa import __version__
 from mtqa.config import Settings
-from mtqa.errors import ReportError
 from mtqa.model import Article, ArticleReport, Finding, Score, Segment, Severity
 from mtqa.references import references_dir
 
@@ -118,6 +117,8 @@ class ReportCache:
         self._signature = ""
         self._db: sqlite3.Connection | None = None
         self._pending = 0
+        self.problem: str | None = None
+        """Why the cache could not be used (the run then checks every article and says so)."""
 
     def bind(self, scorer: Scorer | None) -> None:
         self._signature = settings_signature(self.settings) + "|" + model_signatures(scorer)
@@ -131,7 +132,10 @@ class ReportCache:
             self._db.execute("DELETE FROM reports WHERE run != ?", (self._signature,))
             self._db.commit()
         except (OSError, sqlite3.Error) as exc:
-            raise ReportError(f"{self.folder}: cannot use the report cache ({exc}); try --no-cache") from None
+            self.problem = f"report cache {self.folder} unavailable ({exc}); every article was checked"
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     def lookup(self, article: Article) -> ArticleReport | None:
         if self._db is None or self.force:
@@ -153,10 +157,15 @@ class ReportCache:
     def store(self, report: ArticleReport) -> None:
         if self._db is None:
             return
-        self._db.execute(
-            "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
-            (article_key(report.article, self._signature), self._signature, encode_report(report)),
-        )
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
+                (article_key(report.article, self._signature), self._signature, encode_report(report)),
+            )
+        except sqlite3.Error as exc:
+            self.problem = f"report cache {self.folder} could not be written ({exc})"
+            self.close()
+            return
         self.stored += 1
         self._pending += 1
         if self._pending >= 256:

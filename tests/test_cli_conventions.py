@@ -299,3 +299,18 @@ def test_unchanged_articles_reuse_their_reports(tmp_path: Path, monkeypatch: pyt
     checked.clear()
     invoke([str(path), "-o", "out", "--select", "TYP", "--no-cache"])
     assert len(checked) == 5
+
+
+def test_an_unusable_cache_is_a_note_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / ".mtqa-cache").write_text("not a folder", encoding="utf-8")
+    result = invoke([str(CLEAN), "--no-reports"])
+    assert result.exit_code == 0, result.output
+    assert "note: report cache" in result.stderr and "every article was checked" in result.stderr
+
+
+def test_github_failure_of_a_feed_row_points_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "ok", "text": "Alles gut."}\n{"id": "broken", "text": \n', encoding="utf-8")
+    result = invoke(["feed.jsonl", "--no-reports", "--output-format", "github"])
+    assert result.exit_code == 2
+    assert "::error file=feed.jsonl,line=2::line 2: invalid JSON" in result.stdout

@@ -235,8 +235,11 @@ class GithubReporter:
 
     def finish(self, summary: RunSummary) -> None:
         for failure in summary.failures:
-            path, _ = source_location_of_failure(failure.origin)
-            self.stream.write(f"::error file={_github_property(path)}::{_github_message(failure.reason)}\n")
+            path, feed_line = source_location_of_failure(failure.origin)
+            place = "" if feed_line is None else f",line={feed_line}"
+            self.stream.write(
+                f"::error file={_github_property(path)}{place}::{_github_message(failure.reason)}\n"
+            )
         if self.left_out:
             self.stream.write(
                 f"::notice::{self.left_out} more findings not annotated (GitHub shows {self.limit}); "

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
 from mtqa import __version__
-from mtqa.config import FAIL_LEVELS, LOCALES, QUOTE_STYLES, REPORT_FORMATS, Settings, load_settings
+from mtqa.config import FAIL_LEVELS, LOCALES, QUOTE_STYLES, REPORT_FORMATS, config_search_start, load_settings
 from mtqa.errors import MtqaError
-from mtqa.report.console import CONSOLE_FORMATS
+from mtqa.report.console import CONSOLE_FORMATS, GITHUB_ANNOTATION_LIMIT
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 CONSOLE_CHOICES = (*CONSOLE_FORMATS, "none")
@@ -51,6 +51,23 @@ def main() -> None:
     """Find machine-translation artefacts in German news and score translations."""
 
 
+def _listed(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeatable options that also take comma lists: ``--format json,sarif --format html``."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def use_color(option: bool | None, stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """``--color``/``--no-color``, else ``NO_COLOR`` (off), else ``FORCE_COLOR`` (on), else a terminal."""
+    env = os.environ if environ is None else environ
+    if option is not None:
+        return option
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(file_okay=False), help="Report folder [default: reports].")
@@ -59,8 +76,10 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(REPORT_FORMATS),
-    help="Report file formats (repeatable) [default: json, md].",
+    metavar="LIST",
+    help="Report files to add (comma list, repeatable): "
+    + ", ".join(REPORT_FORMATS)
+    + " [default: json,md].",
 )
 @click.option(
     "--output-format",
@@ -68,12 +87,19 @@ def main() -> None:
     type=click.Choice(CONSOLE_CHOICES),
     default="text",
     show_default=True,
-    help="What to print: linter lines, GitHub annotations, JSON lines.",
+    help="What to print on standard output: linter lines, GitHub annotations, JSON lines, nothing.",
 )
 @click.option(
     "--select", multiple=True, help="Only rules whose code starts with these prefixes (e.g. TYP,NAM001)."
 )
 @click.option("--ignore", multiple=True, help="Skip rules whose code starts with these prefixes.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Files and folders a folder walk skips, replacing the default list (comma list, repeatable).",
+)
+@click.option("--extend-exclude", multiple=True, metavar="GLOB", help="Like --exclude, adding to the list.")
 @click.option(
     "--fail-on", type=click.Choice(FAIL_LEVELS), help="Exit 1 on findings this severe [default: major]."
 )
@@ -121,8 +147,22 @@ def main() -> None:
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file [default: nearest mtqa.toml or pyproject.toml with [tool.mtqa]].",
+    help="Config file [default: the nearest mtqa.toml or pyproject.toml with [tool.mtqa] at or above "
+    "the checked paths].",
 )
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report and fail only on findings that are not in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record this run's findings as the baseline (the run then exits 0 unless input failed).",
+)
+@click.option("--force", is_flag=True, help="Check every article again, even unchanged ones.")
+@click.option("--no-cache", is_flag=True, help="Neither reuse nor store reports of unchanged articles.")
 @click.option(
     "--backtranslate/--no-backtranslate",
     default=None,
@@ -143,7 +183,23 @@ def main() -> None:
     type=click.IntRange(min=0),
     help="Worker processes for the rules; 0 = one per core [default: 1].",
 )
-@click.option("--color/--no-color", default=None, help="Colour the output [default: on a terminal].")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the output [default: on a terminal, off with NO_COLOR, on with FORCE_COLOR].",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on standard error [default: on a terminal, once a run lasts 2 s].",
+)
+@click.option(
+    "--max-annotations",
+    type=click.IntRange(min=0),
+    default=GITHUB_ANNOTATION_LIMIT,
+    show_default=True,
+    help="GitHub annotations printed at most (GitHub shows 50 per job); the job summary has more.",
+)
 @click.option(
     "--strict-decoding", is_flag=True, default=None, help="Fail articles that needed a decoding fallback."
 )
@@ -157,6 +213,8 @@ def check(
     console_format: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     fail_on: str | None,
     quotes: str | None,
     locale: str | None,
@@ -166,6 +224,10 @@ def check(
     allow: tuple[str, ...],
     glossary: tuple[str, ...],
     config_path: Path | None,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
+    force: bool,
+    no_cache: bool,
     backtranslate: bool | None,
     require_scores: bool | None,
     backend: str | None,
@@ -173,14 +235,16 @@ def check(
     model_dir: str | None,
     jobs: int | None,
     color: bool | None,
+    progress: bool | None,
+    max_annotations: int,
     strict_decoding: bool | None,
     max_article_bytes: int | None,
 ) -> None:
-    """Check the articles in PATHS (files, folders, .jsonl/.csv feeds, or - for standard input)."""
-    from mtqa import pipeline
-    from mtqa.read import check_paths, read_inputs
-    from mtqa.report import build_reporters
-    from mtqa.report.base import RunInfo
+    """Check the articles in PATHS (files, folders, .jsonl/.csv feeds, or - for standard input).
+
+    Findings go to standard output, inputs that could not be read and notes to standard error.
+    """
+    from mtqa.checking import CheckOptions, run_check
 
     backtranslation = {
         "enabled": backtranslate,
@@ -192,12 +256,14 @@ def check(
     overrides: dict[str, Any] = {
         "select": _codes(select),
         "ignore": _codes(ignore),
+        "exclude": _listed(exclude),
+        "extend_exclude": _listed(extend_exclude),
         "fail_on": fail_on,
         "jobs": (os.cpu_count() or 1) if jobs == 0 else jobs,
         "quotes": quotes,
         "locale": locale,
         "output": output,
-        "formats": formats,
+        "extend_formats": _listed(formats),
         "lists": {
             key: list(files)
             for key, files in (
@@ -213,26 +279,32 @@ def check(
         "strict_decoding": strict_decoding,
         "max_article_bytes": max_article_bytes,
     }
-    settings = load_settings(config_path, overrides, search_from=Path.cwd())
-    check_paths(paths)
-    stream = sys.stdout
-    use_color = color if color is not None else stream.isatty()
-    output_dir = None if no_reports else Path(settings.output)
-    reporters = build_reporters(
-        settings.formats,
-        output_dir,
-        None if console_format == "none" else console_format,
-        stream,
-        use_color,
+    settings = load_settings(config_path, overrides, search_from=config_search_start(paths))
+    stdout = sys.stdout
+    stderr = sys.stderr
+    colored = use_color(color, stdout)
+    options = CheckOptions(
+        output_dir=None if no_reports else Path(settings.output),
+        console_format=None if console_format == "none" else console_format,
+        stream=stdout,
+        errors=stderr,
+        color=colored,
+        progress=progress if progress is not None else stderr.isatty(),
+        baseline=baseline_path,
+        write_baseline=write_baseline,
+        cache=not no_cache,
+        force=force,
+        github_limit=max_annotations,
+        github_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
     )
-    run_info = RunInfo.now(output_dir, settings.as_dict())
-    inputs = read_inputs(paths, max_article_bytes=settings.max_article_bytes)
-    result = pipeline.run(inputs, settings, reporters, run_info)
-    sys.exit(_exit_code(result, settings))
-
-
-def _exit_code(result: Any, settings: Settings) -> int:
-    return int(result.exit_code(settings))
+    outcome = run_check(paths, settings, options)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
+    if outcome.baseline_hidden:
+        click.echo(f"note: {outcome.baseline_hidden} findings in the baseline not shown", err=True)
+    if write_baseline is not None:
+        click.echo(f"baseline written to {write_baseline}: {outcome.findings} findings", err=True)
+    sys.exit(outcome.exit_code)
 
 
 @main.command()
@@ -409,7 +481,9 @@ def audit(reports_dir: Path, by: str, output: Path | None, formats: tuple[str, .
 @click.option("--in-place", is_flag=True, help="Overwrite each file, keeping the original as FILE.orig.")
 @click.option("--select", multiple=True, help="Only fixes of rules whose code starts with these prefixes.")
 @click.option("--ignore", multiple=True, help="No fixes of rules whose code starts with these prefixes.")
-@click.option("--quotes", type=click.Choice(QUOTE_STYLES), help="Expected quotation marks [default: „“].")
+@click.option(
+    "--quotes", type=click.Choice(QUOTE_STYLES), help="House quotation marks [default: the article's own]."
+)
 @click.option(
     "--config",
     "config_path",
@@ -442,6 +516,6 @@ def fix(
         "quotes": quotes,
         "output": output,
     }
-    settings = load_settings(config_path, overrides, search_from=Path.cwd())
+    settings = load_settings(config_path, overrides, search_from=config_search_start(paths))
     mode = "diff" if show_diff else "in-place" if in_place else "copy"
     sys.exit(run_fix(paths, settings, mode, click.echo))

@@ -6,7 +6,9 @@ run is reproducible from the settings the report records.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -15,13 +17,16 @@ from typing import Any
 from mtqa.errors import ConfigError
 from mtqa.glossary import load_glossary
 from mtqa.model import Severity
+from mtqa.paths import match_keys
 from mtqa.rules.registry import RuleOptions
 
 CONFIG_FILE = "mtqa.toml"
 QUOTE_STYLES = ("„“", "»«", "«»")
 LOCALES = ("de-DE", "de-AT", "de-CH")
 FAIL_LEVELS = ("minor", "major", "critical", "never")
-REPORT_FORMATS = ("json", "md", "html")
+REPORT_FORMATS = ("json", "md", "html", "sarif", "junit", "gitlab")
+DEFAULT_EXCLUDE = ("node_modules", "site-packages", "__pycache__", "venv")
+"""Folders never walked into unless ``exclude`` replaces this list (hidden entries are skipped anyway)."""
 
 
 @dataclass(frozen=True)
@@ -60,22 +65,39 @@ class Settings:
     formats: tuple[str, ...] = ("json", "md")
     rules: RuleOptions = field(default_factory=RuleOptions)
     backtranslation: BacktranslationSettings = field(default_factory=BacktranslationSettings)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """Globs of files and folders a folder walk skips: a name (``drafts``) or a path from ``root``."""
+    extend_exclude: tuple[str, ...] = ()
     config_file: str | None = None
     strict_decoding: bool = False
     """Fail (exit 2) an article whose decoding needed a fallback or replaced anything."""
     max_article_bytes: int = 10_000_000
     """An input larger than this fails with a reason instead of holding the run."""
+    root: str = ""
+    """The config file's folder (else the working folder): what relative patterns are relative to."""
 
     @property
     def fail_level(self) -> Severity | None:
         return None if self.fail_on == "never" else Severity.parse(self.fail_on)
 
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
     def ignored_for(self, origin: str) -> tuple[str, ...]:
-        """The global ignore list plus the per-file ignores whose pattern matches ``origin``."""
+        """The global ignore list plus the per-file ignores whose pattern matches ``origin``.
+
+        Patterns are globs on the article's path relative to ``root`` (the config file's folder), so
+        a run matches the same articles from any working folder; a feed row also matches as
+        ``path#id``, and a pattern without ``/`` also matches the file name alone.
+        """
+        if not self.per_file_ignores:
+            return self.ignore
+        keys = match_keys(origin, self.root)
         extra = [
             prefix
             for pattern, prefixes in self.per_file_ignores.items()
-            if fnmatch.fnmatch(origin, pattern)
+            if any(fnmatch.fnmatchcase(key, pattern) for key in keys)
             for prefix in prefixes
         ]
         return self.ignore + tuple(extra)
@@ -129,13 +151,14 @@ def _apply(settings: Settings, table: dict[str, Any], base: Path) -> Settings:
     """Overlay one config table on ``settings``; unknown keys are errors, not silently ignored."""
     table = {key.replace("-", "_"): value for key, value in table.items()}
     known = {f.name for f in fields(Settings)} | {"lists", "quotes", "locale"}
-    unknown = sorted(set(table) - known - {"config_file"})
+    unknown = sorted(set(table) - known - {"config_file", "root"})
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
     changes: dict[str, Any] = {}
-    for key in ("select", "ignore", "formats"):
+    for key in ("select", "ignore", "formats", "exclude", "extend_exclude"):
         if key in table:
-            changes[key] = tuple(s.upper() if key != "formats" else s for s in _strings(table[key], key))
+            upper = key in ("select", "ignore")
+            changes[key] = tuple(s.upper() if upper else s for s in _strings(table[key], key))
     if "fail_on" in table:
         changes["fail_on"] = str(table["fail_on"])
     if "output" in table:
@@ -238,11 +261,50 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(
             f"formats: unknown {', '.join(bad_formats)} (choose from {', '.join(REPORT_FORMATS)})"
         )
+    _check_prefixes("select", settings.select)
+    _check_prefixes("ignore", settings.ignore)
+    for pattern, prefixes in settings.per_file_ignores.items():
+        _check_prefixes(f"per-file-ignores.{pattern}", prefixes)
     if settings.backtranslation.device not in ("auto", "cpu", "cuda"):
         raise ConfigError(
             f"backtranslation.device: {settings.backtranslation.device!r} is not auto, cpu or cuda"
         )
     return settings
+
+
+def _check_prefixes(key: str, prefixes: tuple[str, ...]) -> None:
+    """A prefix that selects no rule is a typo (``--select TPY``): name the closest codes, as ruff does."""
+    from mtqa.rules.registry import all_rules
+
+    codes = [rule.code for rule in all_rules()]
+    families = sorted({code[:3] for code in codes})
+    for prefix in prefixes:
+        if any(code.startswith(prefix) for code in codes):
+            continue
+        close = difflib.get_close_matches(prefix, families if len(prefix) <= 3 else codes, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ConfigError(f"{key}: {prefix!r} matches no rule code (see 'mtqa rules'){hint}")
+
+
+def extend_formats(current: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    """``--format`` adds to the configured formats (``--format html`` keeps JSON and Markdown)."""
+    return tuple(dict.fromkeys((*current, *extra)))
+
+
+def config_search_start(paths: tuple[str, ...] | list[str]) -> Path:
+    """Where config discovery starts: the folder that holds every checked path (the working folder for
+    standard input alone), so a run finds the checked files' config wherever it is started."""
+    folders = [
+        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or os.curdir)
+        for path in paths
+        if path != "-"
+    ]
+    if not folders:
+        return Path.cwd()
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # different drives
+        return Path(folders[0])
 
 
 def load_settings(
@@ -259,10 +321,14 @@ def load_settings(
     path = config_path or (find_config(search_from) if search_from is not None else None)
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"{config_path}: config file not found")
+    settings = replace(settings, root=str(Path.cwd()))
     if path is not None:
         settings = _apply(settings, read_config(path), path.parent)
-        settings = replace(settings, config_file=str(path))
+        settings = replace(settings, config_file=str(path), root=str(path.parent.resolve()))
     if overrides:
         given = {k: v for k, v in overrides.items() if v is not None and v != () and v != {}}
+        extra_formats = tuple(given.pop("extend_formats", ()))
         settings = _apply(settings, given, Path.cwd())
+        if extra_formats:
+            settings = replace(settings, formats=extend_formats(settings.formats, extra_formats))
     return validate(settings)

@@ -91,6 +91,8 @@ class Article:
     notes: tuple[str, ...] = ()
     """What the reader had to change to make the input usable (replaced surrogates or bytes, lines
     decoded from another encoding); every report shows these."""
+    line: int | None = None
+    """For a feed row, the line of the feed file where its record starts (CI annotations point there)."""
 
 
 @dataclass(frozen=True)

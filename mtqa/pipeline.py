@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -44,6 +44,7 @@ from mtqa.segment import count_words
 
 if TYPE_CHECKING:
     from mtqa.backtranslate.scorer import ArticleScores, Scorer
+    from mtqa.incremental import ReportCache
 
 CHUNK_SIZE = 64
 """Articles scored together: large enough for full model batches, small enough to stream."""
@@ -117,8 +118,9 @@ def validate_references(settings: Settings) -> None:
     """
     options = settings.rules
     try:
-        for path in sorted(references_dir().glob("*.tsv")):
-            load_table(path.stem)
+        folder = references_dir()
+        for name in sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".tsv")):
+            load_table(name.removesuffix(".tsv"))
         for name in USER_LISTS:
             files = getattr(options, name)
             if files:
@@ -141,14 +143,16 @@ def _probe_text() -> str:
     return "\n\n".join(example.plain for rule in all_rules() for example in rule.examples) + "\n"
 
 
-Checked = list[tuple[RuleContext, list[Finding]] | ArticleFailure]
+Checked = list[tuple[RuleContext, list[Finding]] | ArticleFailure | ArticleReport]
+Item = Article | ArticleFailure | ArticleReport
+"""An input, or the report an incremental run reuses for an unchanged article."""
 
 
 def _check_or_fail(
-    item: Article | ArticleFailure, settings: Settings
-) -> tuple[RuleContext, list[Finding]] | ArticleFailure:
+    item: Item, settings: Settings
+) -> tuple[RuleContext, list[Finding]] | ArticleFailure | ArticleReport:
     """Check one article; a crash in a rule (a bug) fails that article with its reason, not the batch."""
-    if isinstance(item, ArticleFailure):
+    if isinstance(item, ArticleFailure | ArticleReport):
         return item
     if settings.strict_decoding and item.notes:
         return ArticleFailure(item.id, item.origin, f"strict decoding: {'; '.join(item.notes)}", item.vendor)
@@ -159,11 +163,11 @@ def _check_or_fail(
         return ArticleFailure(item.id, item.origin, reason, item.vendor)
 
 
-def _check_chunk(chunk: list[Article | ArticleFailure], settings: Settings) -> Checked:
+def _check_chunk(chunk: list[Item], settings: Settings) -> Checked:
     return [_check_or_fail(item, settings) for item in chunk]
 
 
-def _checked_chunks(inputs: Iterable[Article | ArticleFailure], settings: Settings) -> Iterator[Checked]:
+def _checked_chunks(inputs: Iterable[Item], settings: Settings) -> Iterator[Checked]:
     """Rule-checked chunks in input order; with ``jobs`` > 1 the rules run in worker processes.
 
     At most two chunks per worker are in flight, so a huge feed never sits in memory at once. Workers
@@ -223,11 +227,11 @@ def _suppress(findings: Iterable[Finding], allowed: frozenset[str]) -> tuple[Fin
     return tuple(sorted(kept, key=lambda f: (f.start, f.end, f.code)))
 
 
-def _chunks(items: Iterable[Article | ArticleFailure], size: int) -> Iterator[list[Article | ArticleFailure]]:
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     """Lists of ``size`` inputs; on Ctrl-C while reading, the inputs already read are still checked."""
     iterator = iter(items)
     while True:
-        chunk: list[Article | ArticleFailure] = []
+        chunk: list[Item] = []
         try:
             chunk.extend(islice(iterator, size))
         except KeyboardInterrupt:
@@ -257,16 +261,29 @@ def _deliver(report: ArticleReport, reporters: Sequence[Reporter]) -> str | None
     return None
 
 
+def _reuse(inputs: Iterable[Article | ArticleFailure], cache: ReportCache | None) -> Iterator[Item]:
+    """Inputs, with the previous report in place of each article the cache knows unchanged."""
+    for item in inputs:
+        if cache is not None and isinstance(item, Article):
+            yield cache.lookup(item) or item
+        else:
+            yield item
+
+
 def run(
     inputs: Iterable[Article | ArticleFailure],
     settings: Settings,
     reporters: Sequence[Reporter],
     run_info: RunInfo,
+    cache: ReportCache | None = None,
+    adjust: Callable[[ArticleReport], ArticleReport] | None = None,
 ) -> RunResult:
     """Check every article, hand each report to every reporter, and summarise the run.
 
     With an output folder, the folder is locked and its manifest written before anything else, and
-    completed after the last reporter finished.
+    completed after the last reporter finished. ``cache`` (incremental runs) supplies the reports of
+    unchanged articles and stores new ones; ``adjust`` changes each report before anyone sees it (a
+    baseline drops known findings).
     """
     validate_references(settings)
     allowed = _allowed(settings.rules.allow)
@@ -277,7 +294,7 @@ def run(
         if folder is not None:
             for note in folder.notes():
                 builder.note(note)
-        summary = _run(inputs, settings, reporters, run_info, allowed, builder, folder)
+        summary = _run(inputs, settings, reporters, run_info, allowed, builder, folder, cache, adjust)
         state = "interrupted" if summary.interrupted else "complete"
     finally:
         if folder is not None:
@@ -293,15 +310,19 @@ def _run(
     allowed: frozenset[str],
     builder: SummaryBuilder,
     folder: RunFolder | None,
+    cache: ReportCache | None,
+    adjust: Callable[[ArticleReport], ArticleReport] | None,
 ) -> RunSummary:
     scorer = _build_scorer(settings)
+    if cache is not None:
+        cache.bind(scorer)
     with_reference: list[tuple[str, str]] = []
     interrupted = False
     try:
         for reporter in reporters:
             reporter.start(run_info)
-        for checked in _checked_chunks(inputs, settings):
-            contexts = [item[0] for item in checked if not isinstance(item, ArticleFailure)]
+        for checked in _checked_chunks(_reuse(inputs, cache), settings):
+            contexts = [item[0] for item in checked if isinstance(item, tuple)]
             scored: dict[str, ArticleScores] = {}
             if scorer is not None and contexts:
                 scored = scorer.score([(c.article, c.segments) for c in contexts])
@@ -309,11 +330,18 @@ def _run(
                 if isinstance(item, ArticleFailure):
                     builder.fail(item)
                     continue
-                context, findings = item
-                article = context.article
+                if isinstance(item, ArticleReport):
+                    report = item
+                else:
+                    context, findings = item
+                    report = _report(context, findings, scored.get(context.article.id), allowed, settings)
+                    if cache is not None:
+                        cache.store(report)
+                article = report.article
                 if article.reference:
                     with_reference.append((article.text, article.reference))
-                report = _report(context, findings, scored.get(article.id), allowed, settings)
+                if adjust is not None:
+                    report = adjust(report)
                 problem = _deliver(report, reporters)
                 if problem is None:
                     builder.add(report)
@@ -325,6 +353,8 @@ def _run(
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        if cache is not None:
+            cache.close()
         if scorer is not None:
             scorer.close()
     summary = builder.build(run_info.settings, _corpus_scores(scorer, with_reference), interrupted)

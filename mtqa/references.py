@@ -8,23 +8,42 @@ same columns as the built-in list it extends and is appended to it (house style 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from mtqa.errors import ReferenceDataError
 
 REFERENCES_ENV = "MTQA_REFERENCES"
 """Environment variable naming another folder of built-in lists (for tests and deployments)."""
+PACKAGED_LISTS = "mtqa.wordlists"
+"""The package the wheel ships ``references/`` as (``setup.py`` maps the folder)."""
+SOURCE_LISTS = Path(__file__).resolve().parent.parent / "references"
+"""``references/`` of a source checkout, where the lists are edited."""
 
 
-def references_dir() -> Path:
-    """The folder of built-in lists: ``$MTQA_REFERENCES``, else ``references/`` next to the package."""
+def references_dir() -> Path | Traversable:
+    """The built-in lists: ``$MTQA_REFERENCES``, else the source checkout's ``references/``, else the
+    copy installed inside the package (read through ``importlib.resources``).
+
+    A checkout (``references/`` beside ``setup.cfg``) wins so that an edited list takes effect without
+    reinstalling, and a worktree reads its own lists even when another checkout is installed editable.
+    """
     override = os.environ.get(REFERENCES_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "references"
+    if SOURCE_LISTS.is_dir() and (SOURCE_LISTS.parent / "setup.cfg").is_file():
+        return SOURCE_LISTS
+    try:
+        return importlib.resources.files(PACKAGED_LISTS)
+    except ModuleNotFoundError:
+        raise ReferenceDataError(
+            f"the built-in word lists are missing: neither {SOURCE_LISTS} nor the package "
+            f"{PACKAGED_LISTS} exists (a broken install? reinstall mtqa, or set ${REFERENCES_ENV})"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -45,10 +64,10 @@ class Table:
         return tuple(row[index] for row in self.rows)
 
 
-def _parse(path: Path) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[str]]:
+def _parse(path: Path | Traversable) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise ReferenceDataError(f"{path}: list not found") from None
     except UnicodeDecodeError as exc:
         raise ReferenceDataError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None

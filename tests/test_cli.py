@@ -80,9 +80,16 @@ def test_select_limits_findings_to_the_prefix() -> None:
     assert codes and all(code.startswith("NAM") for code in codes)
 
 
-def test_config_file_is_read(tmp_path: Path) -> None:
+def test_config_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found from the checked file upward, not from the working folder."""
     (tmp_path / "mtqa.toml").write_text('select = ["BPL"]\nfail-on = "never"\n', encoding="utf-8")
-    result = invoke(["check", str(EXAMPLE), *NO_MODELS, "--no-reports", "--output-format", "jsonl"])
+    (tmp_path / "news").mkdir()
+    article = tmp_path / "news" / "a.de.txt"
+    article.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = invoke(["check", str(article), *NO_MODELS, "--no-reports", "--output-format", "jsonl"])
     assert result.exit_code == 0
     codes = finding_codes(result)
     assert codes and all(code.startswith("BPL") for code in codes)

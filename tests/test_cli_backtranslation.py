@@ -11,7 +11,9 @@ from click.testing import CliRunner, Result
 from mtqa.cli import main
 from tests.conftest import DATA
 
-ARTICLE = DATA / "control" / "korea-handel.de.txt"
+SOURCE_ARTICLE = DATA / "control" / "korea-handel.de.txt"
+ARTICLE = Path(SOURCE_ARTICLE.name)
+"""Checked as a copy in the working folder, so the config written there is the one found."""
 
 
 def invoke(args: list[str]) -> Result:
@@ -23,6 +25,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("MTQA_MODEL_DIR", str(tmp_path / "models"))
+    (tmp_path / ARTICLE).write_text(SOURCE_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
     return tmp_path
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from mtqa.config import Settings, find_config, load_settings
+from mtqa.config import Settings, config_search_start, find_config, load_settings
 from mtqa.errors import ConfigError
 from mtqa.model import Severity
 
@@ -18,7 +20,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_defaults() -> None:
     settings = load_settings()
-    assert settings == Settings()
+    assert settings == replace(Settings(), root=os.getcwd())
     assert settings.fail_level is Severity.MAJOR
     assert settings.rules.quotes == ""
     assert settings.rules.locale == ""
@@ -38,8 +40,8 @@ def test_config_file_then_command_line(tmp_path: Path) -> None:
     assert settings.jobs == 2
     assert settings.rules.quotes == "»«"
     assert settings.rules.names == (str(tmp_path / "house-names.tsv"),)
-    assert settings.ignored_for("sport/match.txt") == ("LOC",)
-    assert settings.ignored_for("politik/a.txt") == ()
+    assert settings.ignored_for(str(tmp_path / "sport" / "match.txt")) == ("LOC",)
+    assert settings.ignored_for(str(tmp_path / "politik" / "a.txt")) == ()
     assert settings.backtranslation.backend == "transformers"
     assert settings.backtranslation.thresholds == {"roundtrip_chrf": 30.0}
     assert settings.config_file == str(config)
@@ -68,6 +70,10 @@ def test_pyproject_tool_table_is_found_from_a_subfolder(tmp_path: Path) -> None:
         ("[backtranslation]\nspeed = 1", "backtranslation: unknown setting(s): speed"),
         ('[backtranslation]\ndevice = "tpu"', "backtranslation.device"),
         ("select = [", "invalid TOML"),
+        ('select = ["TPY"]', "select: 'TPY' matches no rule code (see 'mtqa rules'); did you mean TYP"),
+        ('ignore = ["NAM999"]', "ignore: 'NAM999' matches no rule code"),
+        ('[per-file-ignores]\n"a/*" = ["XYZ"]', "per-file-ignores.a/\\*: 'XYZ' matches no rule code"),
+        ("exclude = 1", "exclude: expected a list of strings"),
     ],
 )
 def test_bad_config_gives_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -79,3 +85,41 @@ def test_bad_config_gives_a_clear_error(tmp_path: Path, text: str, message: str)
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("cwd_name", ["root", "root/sub", "elsewhere"])
+def test_per_file_ignores_are_relative_to_the_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd_name: str
+) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    feed = root / "feeds" / "sport" / "today.jsonl"
+    feed.parent.mkdir(parents=True)
+    feed.write_text("", encoding="utf-8")
+    write(root / "mtqa.toml", '[per-file-ignores]\n"feeds/sport/*" = ["LOC"]\n"*#a1" = ["TYP"]\n')
+    monkeypatch.chdir(tmp_path / cwd_name)
+    settings = load_settings(search_from=root / "sub")
+    origin = os.path.relpath(feed)
+    assert settings.ignored_for(origin) == ("LOC",)
+    assert settings.ignored_for(f"{origin}#a1") == ("LOC", "TYP")
+    assert settings.ignored_for(os.path.relpath(root / "feeds" / "politik.jsonl")) == ()
+
+
+def test_config_search_starts_at_the_checked_paths(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "c").mkdir()
+    file = tmp_path / "a" / "b" / "x.txt"
+    assert config_search_start([str(file)]) == tmp_path / "a" / "b"
+    assert config_search_start([str(file), str(tmp_path / "a" / "c")]) == tmp_path / "a"
+    assert config_search_start(["-"]) == Path.cwd()
+
+
+def test_command_line_formats_add_to_the_configured_ones(tmp_path: Path) -> None:
+    config = write(tmp_path / "mtqa.toml", 'formats = ["json"]\n')
+    assert load_settings(config, {"extend_formats": ("html", "sarif", "json")}).formats == (
+        "json",
+        "html",
+        "sarif",
+    )
+    assert load_settings(None, {"extend_formats": ("html",)}).formats == ("json", "md", "html")

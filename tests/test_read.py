@@ -371,6 +371,7 @@ def test_jsonl_feed_with_every_field(tmp_path: Path) -> None:
         source="Заголовок\nТекст.",
         source_lang="ru",
         reference="Ref.",
+        line=1,
     )
 
 

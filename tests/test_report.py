@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import re
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mtqa.errors import ConfigError, ReportError
+from mtqa.errors import ReportError
 from mtqa.model import (
     Article,
     ArticleFailure,
@@ -24,8 +23,7 @@ from mtqa.model import (
     Severity,
     artefact_score,
 )
-from mtqa.report import Reporter, RunInfo, build_reporters
-from mtqa.report.console import GithubReporter, JsonLinesReporter, TextReporter, totals_line
+from mtqa.report import Reporter, RunInfo
 from mtqa.report.files import report_path, write_text_atomic
 from mtqa.report.html_report import HtmlReporter, highlight, render_html
 from mtqa.report.json_report import SCHEMA_FILE, JsonReporter, render_json
@@ -534,125 +532,6 @@ def test_html_marks_cover_the_text_exactly() -> None:
     assert shown == TEXT
 
 
-# --- console ----------------------------------------------------------------------------------------
-
-EXPECTED_TEXT_LINES = """\
-in/peskov.txt:1:5 TYP001 space before hyphen -> Kreml-Sprecher
-in/peskov.txt:1:21 NAM002 name spelt „Dmitrij“ -> Dmitri
-in/peskov.txt:1:73 TYP010 straight quotes -> „konstruktiv“
-in/peskov.txt:3:41 GRM003 infinitive without zu
-in/peskov.txt:5:1 BPL001 site boilerplate -> (delete)
-in/small.txt:1:5 TYP001 space before hyphen -> Kreml-Chefin
-feeds/a.jsonl#broken: error: invalid JSON at line 3
-note: back-translation: 1 segment from cache
-6 findings (1 critical, 2 major, 3 minor) in 3 articles; 1 could not be read
-"""
-
-
-def test_console_text_exact() -> None:
-    stream = io.StringIO()
-    run_reporter(TextReporter(stream, color=False))
-    assert stream.getvalue() == EXPECTED_TEXT_LINES
-
-
-def test_console_colour_only_when_asked() -> None:
-    coloured = io.StringIO()
-    run_reporter(TextReporter(coloured, color=True))
-    assert "\x1b[" in coloured.getvalue()
-    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == EXPECTED_TEXT_LINES
-
-
-@pytest.mark.parametrize(
-    ("reports", "failures", "expected"),
-    [
-        ((), (), "0 findings (0 critical, 0 major, 0 minor) in 0 articles; 0 could not be read"),
-        ((SMALL,), (), "1 finding (0 critical, 0 major, 1 minor) in 1 article; 0 could not be read"),
-        (
-            (CLEAN,),
-            (FAILURE, FAILURE),
-            "0 findings (0 critical, 0 major, 0 minor) in 1 article; 2 could not be read",
-        ),
-    ],
-)
-def test_totals_line(
-    reports: tuple[ArticleReport, ...], failures: tuple[ArticleFailure, ...], expected: str
-) -> None:
-    assert totals_line(RunSummary.of(reports, failures)) == expected
-
-
-EXPECTED_GITHUB_LINES = """\
-::warning file=in/peskov.txt,line=1,col=5,endLine=1,endColumn=20,title=TYP001::space before hyphen -> Kreml-Sprecher
-::error file=in/peskov.txt,line=1,col=21,endLine=1,endColumn=28,title=NAM002::name spelt „Dmitrij“ -> Dmitri
-::warning file=in/peskov.txt,line=1,col=73,endLine=1,endColumn=86,title=TYP010::straight quotes -> „konstruktiv“
-::error file=in/peskov.txt,line=3,col=41,endLine=3,endColumn=51,title=GRM003::infinitive without zu
-::error file=in/peskov.txt,line=5,col=1,endLine=5,endColumn=37,title=BPL001::site boilerplate -> (delete)
-::warning file=in/small.txt,line=1,col=5,endLine=1,endColumn=18,title=TYP001::space before hyphen -> Kreml-Chefin
-::error file=feeds/a.jsonl#broken::invalid JSON at line 3
-::notice::back-translation: 1 segment from cache
-6 findings (1 critical, 2 major, 3 minor) in 3 articles; 1 could not be read
-"""  # noqa: E501
-
-
-def test_console_github_exact() -> None:
-    stream = io.StringIO()
-    run_reporter(GithubReporter(stream))
-    assert stream.getvalue() == EXPECTED_GITHUB_LINES
-
-
-def test_console_github_escapes_workflow_command_syntax() -> None:
-    text = "Ein Satz.\n"
-    report = build_report(
-        Article(id="g", text=text, origin="a,b:c%.txt"),
-        (finding(text, "Satz", "TYP001", Severity.MINOR, None, "100% falsch\nzweite Zeile"),),
-    )
-    stream = io.StringIO()
-    GithubReporter(stream).article(report)
-    assert stream.getvalue() == (
-        "::warning file=a%2Cb%3Ac%25.txt,line=1,col=5,endLine=1,endColumn=9,title=TYP001"
-        "::100%25 falsch%0Azweite Zeile\n"
-    )
-
-
-def test_console_jsonl() -> None:
-    stream = io.StringIO()
-    run_reporter(JsonLinesReporter(stream))
-    records = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert [r["type"] for r in records] == ["finding"] * 6 + ["failure", "note", "totals"]
-    assert records[0] == {
-        "type": "finding",
-        "id": "peskov",
-        "origin": "in/peskov.txt",
-        "code": "TYP001",
-        "rule": "example-rule",
-        "severity": "minor",
-        "line": 1,
-        "column": 5,
-        "end_line": 1,
-        "end_column": 20,
-        "start": 4,
-        "end": 19,
-        "match": "Kreml -Sprecher",
-        "message": "space before hyphen",
-        "suggestion": "Kreml-Sprecher",
-    }
-    assert records[-3] == {
-        "type": "failure",
-        "id": "broken",
-        "origin": "feeds/a.jsonl#broken",
-        "reason": "invalid JSON at line 3",
-    }
-    assert records[-2] == {"type": "note", "text": "back-translation: 1 segment from cache"}
-    assert records[-1] == {
-        "type": "totals",
-        "articles": 3,
-        "failed": 1,
-        "findings": 6,
-        "minor": 3,
-        "major": 2,
-        "critical": 1,
-    }
-
-
 # --- summaries --------------------------------------------------------------------------------------
 
 SUMMARY_HEADER = [
@@ -792,78 +671,6 @@ def test_unsafe_ids_are_refused(tmp_path: Path, article_id: str) -> None:
 @pytest.mark.parametrize("article_id", ["peskov", "feed.jsonl-42", "Ünïcode_ид", "a..b", ".hidden"])
 def test_safe_ids_are_accepted(tmp_path: Path, article_id: str) -> None:
     assert report_path(tmp_path, article_id, ".md") == tmp_path / f"{article_id}.md"
-
-
-# --- factory ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("formats", "with_output", "console", "expected"),
-    [
-        (
-            ("json", "md"),
-            True,
-            "text",
-            ["JsonReporter", "MarkdownReporter", "SummaryReporter", "TextReporter"],
-        ),
-        (("html",), True, None, ["HtmlReporter", "SummaryReporter"]),
-        ((), True, "github", ["SummaryReporter", "GithubReporter"]),
-        (("json", "md", "html"), False, "jsonl", ["JsonLinesReporter"]),
-        (("json", "json"), True, None, ["JsonReporter", "SummaryReporter"]),
-        ((), False, None, []),
-    ],
-)
-def test_build_reporters(
-    tmp_path: Path, formats: tuple[str, ...], with_output: bool, console: str | None, expected: list[str]
-) -> None:
-    reporters = build_reporters(formats, tmp_path if with_output else None, console, io.StringIO(), False)
-    assert [type(r).__name__ for r in reporters] == expected
-
-
-@pytest.mark.parametrize(("formats", "console"), [(("pdf",), None), (("json",), "sarif")])
-def test_build_reporters_rejects_unknown_formats(formats: tuple[str, ...], console: str | None) -> None:
-    with pytest.raises(ConfigError, match="unknown"):
-        build_reporters(formats, None, console, io.StringIO(), False)
-
-
-def test_all_reporters_together(tmp_path: Path) -> None:
-    stream = io.StringIO()
-    reporters = build_reporters(("json", "md", "html"), tmp_path / "out", "text", stream, False)
-    for reporter in reporters:
-        reporter.start(RUN)
-    for report in REPORTS:
-        for reporter in reporters:
-            reporter.article(report)
-    for reporter in reporters:
-        reporter.finish(SUMMARY)
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == sorted(
-        [f"{i}.{ext}" for i in ("peskov", "clean", "small") for ext in ("json", "md", "html")]
-        + ["index.html", "summary.csv", "summary.json", "vendors.csv"]
-    )
-    assert stream.getvalue() == EXPECTED_TEXT_LINES
-
-
-def test_console_prints_each_run_note_once_and_shortens_long_suggestions() -> None:
-    from mtqa.report.console import TextReporter
-
-    text = "x" * 200
-    article = Article(id="n", text=text, origin="n.txt")
-    suggestion = "„" + "y" * 198 + "“"
-    finding = Finding("TYP005", "wrong-quote-style", Severity.MINOR, 0, 200, text, "m", "w", suggestion)
-    note = "back-translation unavailable: model M is not in the cache (offline); run: mtqa models pull M"
-    reports = tuple(
-        ArticleReport(article, (), (finding,) if i == 0 else (), 1, 0.0, notes=(note,)) for i in range(2)
-    )
-    stream = io.StringIO()
-    reporter = TextReporter(stream)
-    for report in reports:
-        reporter.article(report)
-    reporter.finish(RunSummary.of(reports, ()))
-    lines = stream.getvalue().splitlines()
-    assert lines[0] == "n.txt:1:1 TYP005 m -> „" + "y" * 52 + " … " + "y" * 23 + "“"
-    totals = "1 finding (0 critical, 0 major, 1 minor) in 2 articles; 0 could not be read"
-    assert lines[1:] == [f"note: {note}", totals]
 
 
 def test_markdown_keeps_long_matches_and_suggestions_whole() -> None:

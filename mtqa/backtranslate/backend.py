@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from mtqa import __version__
-from mtqa.backtranslate.models import CT2_BACKEND, TRANSFORMERS_BACKEND, ResolvedModel, resolve_model
+from mtqa.backtranslate.models import (
+    CT2_BACKEND,
+    INSTALL_HINTS,
+    TRANSFORMERS_BACKEND,
+    ResolvedModel,
+    resolve_model,
+)
 from mtqa.errors import ModelUnavailableError
 
 BACKENDS = {
@@ -24,10 +30,7 @@ BACKENDS = {
     TRANSFORMERS_BACKEND: "mtqa.backtranslate.transformers_backend",
 }
 DEVICES = ("auto", "cpu", "cuda")
-_INSTALL_HINTS = {
-    CT2_BACKEND: "pip install ctranslate2 sentencepiece",
-    TRANSFORMERS_BACKEND: "pip install torch transformers sentencepiece",
-}
+_INSTALL_HINTS = INSTALL_HINTS
 
 
 def split_backend(model: str, default: str) -> tuple[str, str]:

@@ -36,6 +36,13 @@ random or broken model would otherwise cost seconds per segment."""
 DEFAULT_SOURCE_TOKENS = 512
 CT2_BACKEND = "ctranslate2"
 TRANSFORMERS_BACKEND = "transformers"
+INSTALL_HINTS = {
+    CT2_BACKEND: "pip install 'mtqa[ctranslate2]'",
+    TRANSFORMERS_BACKEND: "pip install 'mtqa[transformers]'",
+}
+"""The extra of ``setup.cfg`` that brings each backend; the core install has none of them."""
+CONVERT_EXTRA = "pip install 'mtqa[all]'"
+"""Converting a Hugging Face model for CTranslate2 runs transformers and torch as well."""
 
 HF_WEIGHT_FILES = (
     "model.safetensors",
@@ -478,7 +485,7 @@ def _hub_snapshot(name: str, backend: str, quantization: str, offline: bool, ref
         from huggingface_hub import snapshot_download
     except ImportError:
         raise ModelUnavailableError(
-            f"model {name} needs huggingface_hub to be found; run: pip install huggingface-hub, then {fix}"
+            f"model {name} needs huggingface_hub to be found; run: {INSTALL_HINTS[backend]}, then {fix}"
         ) from None
     if offline or not refresh:
         try:
@@ -527,7 +534,7 @@ def _convert(
     except ImportError:
         raise ModelUnavailableError(
             f"converting {name} for CTranslate2 needs ctranslate2, transformers and torch; "
-            "run: pip install ctranslate2 transformers torch"
+            f"run: {CONVERT_EXTRA}"
         ) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.monotonic_ns()}"
@@ -540,8 +547,7 @@ def _convert(
     except ImportError as exc:
         shutil.rmtree(temporary, ignore_errors=True)
         raise ModelUnavailableError(
-            f"converting {name} needs a missing library ({exc}); "
-            "run: pip install transformers torch sentencepiece"
+            f"converting {name} needs a missing library ({exc}); run: {CONVERT_EXTRA}"
         ) from None
     except Exception as exc:  # the converter runs transformers' loaders, which raise many error types
         shutil.rmtree(temporary, ignore_errors=True)

@@ -21,7 +21,7 @@ from mtqa.model import Article, ArticleFailure
 from mtqa.read.bilingual import read_bilingual
 from mtqa.read.boundary import display_path
 from mtqa.read.csvfeed import read_csv
-from mtqa.read.discover import Input, Kind, check_paths, expand
+from mtqa.read.discover import NO_EXCLUSION, Exclusion, Input, Kind, check_paths, expand
 from mtqa.read.encoding import bom_codec
 from mtqa.read.ids import RESERVED_IDS, UniqueIds, safe_id
 from mtqa.read.jsonl import read_jsonl
@@ -29,7 +29,7 @@ from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES, too_large
 from mtqa.read.lines import Rejoined, read_up_to
 from mtqa.read.text import ArticleName, article_from_bytes, cannot_read, open_regular, read_text_file
 
-__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "check_paths", "read_inputs", "safe_id"]
+__all__ = ["DEFAULT_MAX_ARTICLE_BYTES", "Exclusion", "check_paths", "read_inputs", "safe_id"]
 
 STDIN_ID = "stdin"
 STDIN_ORIGIN = "<stdin>"
@@ -41,8 +41,10 @@ def read_inputs(
     paths: Sequence[str],
     stdin: BinaryIO | None = None,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    exclusion: Exclusion = NO_EXCLUSION,
 ) -> Iterator[Article | ArticleFailure]:
-    """Every article named by ``paths`` (``-`` is ``stdin``, by default ``sys.stdin.buffer``), lazily.
+    """Every article named by ``paths`` (``-`` is ``stdin``, by default ``sys.stdin.buffer``), lazily;
+    folder walks skip what ``exclusion`` names.
 
     Never raises for a bad input: each unusable file, feed line or row is yielded as an
     ``ArticleFailure`` with a one-line reason, in the place where its article would have been; so is
@@ -50,7 +52,7 @@ def read_inputs(
     (``RESERVED_IDS``: an article ``summary`` becomes ``summary-2``).
     """
     ids = UniqueIds(RESERVED_IDS)
-    for entry in expand(paths):
+    for entry in expand(paths, exclusion):
         items = [entry] if isinstance(entry, ArticleFailure) else _read(entry, stdin, max_article_bytes)
         for item in items:
             unique = ids.claim(item.id)

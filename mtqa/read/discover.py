@@ -2,7 +2,7 @@
 
 Folders are walked in sorted order so that a run (and its report) is the same on every machine;
 hidden entries, ``references/`` folders and the source and reference files next to articles are not
-articles themselves.
+articles themselves. An ``Exclusion`` (``exclude`` globs, and mtqa's own outputs) prunes the walk.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mtqa.errors import InputError
 from mtqa.model import ArticleFailure
+from mtqa.paths import matches
 from mtqa.read.boundary import display_path
 from mtqa.read.ids import safe_id
 from mtqa.read.text import REFERENCE_FOLDER, ArticleName, cannot_read, special_kind
@@ -53,6 +54,30 @@ class Input:
     path: str
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """What a folder walk skips: globs (``exclude`` settings, relative to ``root``) and real paths.
+
+    ``outputs`` are mtqa's own files and folders (the report folder, its summaries, a baseline, the
+    cache): never read as input, so a second run in the same folder checks what the first one did.
+    Paths named on the command line are checked even if a glob matches them (as ruff does), but never
+    one of mtqa's own outputs.
+    """
+
+    patterns: tuple[str, ...] = ()
+    root: str = ""
+    outputs: frozenset[str] = field(default_factory=frozenset)
+
+    def is_output(self, path: str) -> bool:
+        return bool(self.outputs) and os.path.realpath(path) in self.outputs
+
+    def skips(self, path: str) -> bool:
+        return self.is_output(path) or matches(path, self.patterns, self.root)
+
+
+NO_EXCLUSION = Exclusion()
+
+
 def check_paths(paths: Sequence[str]) -> None:
     """Raise ``InputError`` (one line) for a missing path or unreadable folder before anything runs."""
     missing = [path for path in paths if path != STDIN and not os.path.exists(path)]
@@ -70,15 +95,17 @@ def check_paths(paths: Sequence[str]) -> None:
                 raise InputError(f"cannot read folder {_show(path)}: {error.strerror or error}") from None
 
 
-def expand(paths: Sequence[str]) -> Iterator[Input | ArticleFailure]:
+def expand(paths: Sequence[str], exclusion: Exclusion = NO_EXCLUSION) -> Iterator[Input | ArticleFailure]:
     """Every input named by ``paths``, in order, each file once even if named twice (or via a folder)."""
     seen: set[str] = set()
     for path in paths:
         if path == STDIN:
             yield Input(Kind.STDIN, STDIN)
             continue
+        if exclusion.is_output(path) and not os.path.isdir(path):
+            continue
         if os.path.isdir(path):
-            found: Iterator[Input | ArticleFailure] = _walk(path)
+            found: Iterator[Input | ArticleFailure] = _walk(path, exclusion)
         elif os.path.exists(path):
             found = iter([Input(kind_of(path), path)])
         else:
@@ -108,7 +135,7 @@ def is_article_file(file_name: str) -> bool:
     return not (name.is_source or name.is_reference)
 
 
-def _walk(folder: str) -> Iterator[Input | ArticleFailure]:
+def _walk(folder: str, exclusion: Exclusion = NO_EXCLUSION) -> Iterator[Input | ArticleFailure]:
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -120,6 +147,8 @@ def _walk(folder: str) -> Iterator[Input | ArticleFailure]:
         if entry.name.startswith("."):
             continue
         path = os.path.join(folder, entry.name)
+        if exclusion.skips(path):
+            continue
         try:
             is_folder = entry.is_dir(follow_symlinks=False)
             is_file = not is_folder and entry.is_file()
@@ -128,7 +157,7 @@ def _walk(folder: str) -> Iterator[Input | ArticleFailure]:
             yield ArticleFailure(_failure_id(path), display_path(path), cannot_read(error))
             continue
         if is_folder and entry.name != REFERENCE_FOLDER:
-            yield from _walk(path)
+            yield from _walk(path, exclusion)
         elif is_file and is_article_file(entry.name):
             yield Input(kind_of(path), path)
         elif special is not None and is_article_file(entry.name):

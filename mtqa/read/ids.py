@@ -26,7 +26,16 @@ _WINDOWS_DEVICE_NAMES = frozenset(
 )
 _HASH_CHARS = 8
 FALLBACK_ID = "unnamed"
-RESERVED_IDS = ("summary", "vendors", "mtqa-run", "index", "audit", "audit-rules", "audit-pairs")
+RESERVED_IDS = (
+    "summary",
+    "vendors",
+    "mtqa-run",
+    "index",
+    "audit",
+    "audit-rules",
+    "audit-pairs",
+    "gl-code-quality-report",
+)
 """Names of the run's own files in the output folder (``summary.json``, ``vendors.csv``, the manifest
 ``mtqa-run.json``, the run index, the files of ``mtqa audit``): an article never gets one of them as its
 id, so its report cannot overwrite a run file. A new run-level file in the output folder adds its stem

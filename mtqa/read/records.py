@@ -85,6 +85,7 @@ class FeedRow:
             reference=values["reference"],
             encoding=self.encoding,
             notes=tuple(found),
+            line=self.line,
         )
 
 

@@ -50,6 +50,15 @@ def ensure_folder(folder: Path) -> None:
 def temporary_sibling(path: Path) -> Path:
     """A fresh temporary name in ``path``'s folder, the same length whatever ``path`` is called."""
     return path.with_name(f"{TEMPORARY_PREFIX}{secrets.token_hex(6)}{TEMPORARY_SUFFIX}")
+def _unchanged(path: Path, text: str) -> bool:
+    """Whether ``path`` already holds exactly ``text``: a re-run then leaves the file alone, which on
+    some file systems saves far more time than the check costs (a rename per report)."""
+    try:
+        if path.stat().st_size != len(text.encode("utf-8")):
+            return False
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeError):  # unreadable, or text that cannot be encoded: write it and see
+        return False
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -59,6 +68,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     decides who may read the finished report. Whatever goes wrong (a full disk, text that cannot be
     encoded), the temporary file is removed and a ``ReportError`` names the path and the reason.
     """
+    if _unchanged(path, text):
+        return
     temporary = temporary_sibling(path)
     replaced = False
     try:

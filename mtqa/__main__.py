@@ -1,0 +1,5 @@
+"""``python -m mtqa``: the same as the ``mtqa`` command."""
+
+from mtqa.cli import main
+
+main()

@@ -200,3 +200,30 @@ def test_a_file_named_xlsx_that_is_not_a_workbook_fails_alone(tmp_path: Path) ->
     (tmp_path / "t.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (failure,) = read_inputs([str(tmp_path / "t.xlsx")])
     assert isinstance(failure, ArticleFailure) and "not a readable XLSX workbook" in failure.reason
+
+
+def test_csv_and_jsonl_segment_tables_are_read_like_the_xlsx(tmp_path: Path) -> None:
+    rows = [
+        {"document": "kiew", "segment": "1", "source": KIEW_RU, "target": "Kiew erhielt 15 Millionen Euro.",
+         "vendor": "A", "source_lang": "ru"},
+        {"document": "kiew", "segment": "2", "source": "Ждём.", "target": "Wir warten.", "vendor": "A",
+         "source_lang": "ru"},
+    ]  # fmt: skip
+    jsonl = tmp_path / "segments.jsonl"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    header = list(rows[0])
+    csv_text = ",".join(header) + "\n" + "".join(",".join(f'"{r[h]}"' for h in header) + "\n" for r in rows)
+    (tmp_path / "segments.csv").write_text(csv_text + '"kiew","3"\n', encoding="utf-8")
+    from_jsonl = list(read_inputs([str(jsonl)]))
+    from_csv = list(read_inputs([str(tmp_path / "segments.csv")]))
+    for items in (from_jsonl, from_csv[:1]):
+        (article,) = items
+        assert isinstance(article, Article)
+        assert (article.vendor, article.source_lang, [u.id for u in article.units]) == ("A", "ru", ["1", "2"])
+        assert article.text == "Kiew erhielt 15 Millionen Euro.\n\nWir warten."
+    failure = from_csv[1]
+    assert isinstance(failure, ArticleFailure) and "expected 6 fields, got 2" in failure.reason
+    result = CliRunner().invoke(
+        main, ["check", str(jsonl), "--no-reports", "--no-backtranslate", "--select", "SRC"]
+    )
+    assert result.exit_code == 1 and "SRC001" in result.stdout

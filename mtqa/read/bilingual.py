@@ -257,6 +257,15 @@ def is_segment_table(columns: Sequence[str]) -> bool:
     return "target" in names and "text" not in names
 
 
+def segment_cells(record: dict[str, object]) -> dict[str, str]:
+    """A feed record's cells by lowercase column, as text (numbers as written; other values dropped)."""
+    return {
+        str(key).strip().lower(): str(value)
+        for key, value in record.items()
+        if isinstance(value, str | int | float) and not isinstance(value, bool)
+    }
+
+
 def articles_from_rows(
     rows: Iterator[tuple[int, dict[str, str]]], origin: str, stem: str
 ) -> Iterator[Article | ArticleFailure]:

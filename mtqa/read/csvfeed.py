@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
+from mtqa.read.bilingual import articles_from_rows, is_segment_table
 from mtqa.read.jsonl import EMPTY_FEED
 from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES
 from mtqa.read.lines import FeedLines
@@ -65,6 +66,9 @@ def read_csv(
     except csv.Error as error:
         yield ArticleFailure(stem, origin, f"line {reader.line_num}: malformed CSV header: {error}")
         return
+    if is_segment_table(header):
+        yield from _segment_table(reader, header, origin, stem)
+        return
     problem = _header_problem(header)
     if problem is not None:
         yield ArticleFailure(stem, origin, problem)
@@ -106,6 +110,34 @@ def read_csv(
                 yield row.failure(str(error), record)
     if rows == 0:
         yield ArticleFailure(stem, origin, EMPTY_FEED)
+
+
+def _segment_table(
+    reader: Iterator[list[str]], header: list[str], origin: str, stem: str
+) -> Iterator[Article | ArticleFailure]:
+    """A CSV of segments (a ``target`` column, no ``text``): grouped into articles when all rows are read;
+    a malformed row fails alone, after the articles."""
+    failures: list[ArticleFailure] = []
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        number = 1
+        while True:
+            number += 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                failures.append(ArticleFailure(f"{stem}:{number}", f"{origin}:{number}", _describe(error)))
+                continue
+            if len(fields) != len(header):
+                reason = f"line {number}: expected {len(header)} fields, got {len(fields)}"
+                failures.append(ArticleFailure(f"{stem}:{number}", f"{origin}:{number}", reason))
+                continue
+            yield number, dict(zip(header, fields, strict=True))
+
+    yield from articles_from_rows(rows(), origin, stem)
+    yield from failures
 
 
 def _describe(error: csv.Error) -> str:

@@ -1,4 +1,8 @@
-"""JSONL feeds: one article per line as a JSON object, read lazily; a bad line fails alone."""
+"""JSONL feeds: one article per line as a JSON object, read lazily; a bad line fails alone.
+
+A feed whose first record has a ``target`` and no ``text`` is a segment table instead (one segment per
+line, grouped into articles by document and vendor, ``mtqa.read.bilingual``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import BinaryIO
 
 from mtqa.errors import InputError
 from mtqa.model import Article, ArticleFailure
+from mtqa.read.bilingual import articles_from_rows, is_segment_table, segment_cells
 from mtqa.read.limits import DEFAULT_MAX_ARTICLE_BYTES
 from mtqa.read.lines import FeedLines
 from mtqa.read.records import FeedRow, json_type
@@ -29,6 +34,8 @@ def read_jsonl(
         yield ArticleFailure(stem, origin, str(error))
         return
     rows = 0
+    table: list[tuple[int, dict[str, str]]] | None = None
+    """Set when the first record is a segment (``target``, no ``text``): the feed is a segment table."""
     for line in lines:
         if line.error is None and not line.text.strip():
             continue
@@ -48,9 +55,16 @@ def read_jsonl(
         if not isinstance(record, dict):
             yield row.failure(f"expected a JSON object, got {json_type(record)}")
             continue
+        if table is None and rows == 1 and is_segment_table(list(record)):
+            table = []
+        if table is not None:
+            table.append((line.number, segment_cells(record)))
+            continue
         try:
             yield row.article(record, line.notes)
         except InputError as error:
             yield row.failure(str(error), record)
+    if table is not None:
+        yield from articles_from_rows(iter(table), origin, stem)
     if rows == 0:
         yield ArticleFailure(stem, origin, EMPTY_FEED)

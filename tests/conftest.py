@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +28,22 @@ def shared_dir() -> Path:
     if not value or not Path(value).is_dir():
         pytest.skip(f"{SHARED_ENV} does not name the shared folder")
     return Path(value)
+
+
+HYPOTHESIS_EXAMPLES_ENV = "MTQA_HYPOTHESIS_EXAMPLES"
+"""Set to a number for a deeper, randomised property search; without it the search is fixed and small."""
+
+
+def property_settings(default_examples: int) -> Any:
+    """Hypothesis settings for the suite: a fixed seed and ``default_examples`` in CI, so a run is
+    repeatable; ``$MTQA_HYPOTHESIS_EXAMPLES`` examples, randomised, when a person asks for more."""
+    from hypothesis import HealthCheck, settings
+
+    custom = os.environ.get(HYPOTHESIS_EXAMPLES_ENV)
+    return settings(
+        max_examples=int(custom) if custom else default_examples,
+        deadline=None,
+        derandomize=custom is None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )

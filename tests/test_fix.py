@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mtqa.cli import main
@@ -16,7 +16,7 @@ from mtqa.fix import Edit, apply_fixes, fix_article, safe_codes
 from mtqa.model import Finding, Severity
 from mtqa.pipeline import check_article
 from mtqa.rules.registry import Example, all_rules
-from tests.conftest import DATA, article
+from tests.conftest import DATA, article, property_settings
 
 EXAMPLE = DATA / "peskov-washington.de.txt"
 RULES_ONLY = Settings()
@@ -245,7 +245,7 @@ FRAGMENTS = [e.plain for rule in all_rules() if rule.family != "BTR" for e in ru
 JOINS = [" ", "\n", "\n\n", "  ", "", " .", '"', " -"]
 
 
-@settings(max_examples=60, deadline=None)
+@property_settings(60)
 @given(st.lists(st.tuples(st.sampled_from(FRAGMENTS), st.sampled_from(JOINS)), min_size=1, max_size=6))
 def test_fixed_texts_recheck_clean_of_the_fixed_rules(parts: list[tuple[str, str]]) -> None:
     """Every rule's examples glued together at random: the promises of ``mtqa fix`` hold on all of them."""

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mtqa.errors import InputError
@@ -25,18 +24,9 @@ from mtqa.read.encoding import decode_bytes
 from mtqa.read.jsonl import read_jsonl
 from mtqa.rules.registry import Rule, RuleContext, RuleOptions, all_rules
 from mtqa.segment import count_words, paragraphs, sentences
+from tests.conftest import property_settings
 
-EXAMPLES_ENV = "MTQA_HYPOTHESIS_EXAMPLES"
-_CUSTOM = os.environ.get(EXAMPLES_ENV)
-EXAMPLES = int(_CUSTOM) if _CUSTOM else 15
-
-PROPERTY = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=_CUSTOM is None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+PROPERTY = property_settings(15)
 
 RULES = [rule for rule in all_rules() if rule.family != "BTR"]
 KNOWN_RETRIGGERS: dict[str, str] = {}

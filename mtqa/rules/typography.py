@@ -508,7 +508,8 @@ def wrong_quote_style(context: RuleContext) -> Iterator[Hit]:
     accepted = accepted_quote_styles(context.options)
     text = context.text
     article_style = ""
-    for pair in quote_marks(context).pairs:
+    pairs = quote_marks(context).pairs
+    for pair in pairs:
         style = pair.style
         if style == TYPEWRITER_STYLE:
             continue
@@ -520,12 +521,18 @@ def wrong_quote_style(context: RuleContext) -> Iterator[Hit]:
             first = f"{article_style[0]}…{article_style[1]}"
             message = f"Quotation marks {pair.opening}…{pair.closing} here, {first} earlier in the article"
             suggested = article_style
+        elif any(other.style in accepted for other in pairs):
+            # the article has a style of its own: every wrong pair takes it, so the fixed article has one
+            suggested = article_quote_style(context)
+            message = (
+                f"Quotation marks {pair.opening}…{pair.closing} instead of {suggested[0]}…{suggested[1]}"
+            )
         else:
             suggested = _style_for_mark(context, pair.opening, opening=True)
             if suggested[0] != pair.opening:
                 suggested = _style_for_mark(context, pair.closing, opening=False)
             if suggested[1] != pair.closing and suggested[0] != pair.opening:
-                suggested = article_style or article_quote_style(context)
+                suggested = article_quote_style(context)
             message = (
                 f"Quotation marks {pair.opening}…{pair.closing} instead of {suggested[0]}…{suggested[1]}"
             )

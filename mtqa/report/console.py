@@ -81,8 +81,8 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-class TextReporter:
-    """``origin:line:col CODE message -> suggestion``, one line per finding, then the totals."""
+class _Styled:
+    """A reporter writing to a text stream, coloured only when the caller says so."""
 
     def __init__(self, stream: TextIO, color: bool = False) -> None:
         self.stream = stream
@@ -90,6 +90,10 @@ class TextReporter:
 
     def _style(self, text: str, **style: Any) -> str:
         return click.style(text, **style) if self.color else text
+
+
+class TextReporter(_Styled):
+    """``origin:line:col CODE message -> suggestion``, one line per finding, then the totals."""
 
     def start(self, run: RunInfo) -> None:
         """Nothing to print before the first article."""
@@ -113,19 +117,12 @@ class TextReporter:
         self.stream.flush()
 
 
-class DiagnosticsReporter:
+class DiagnosticsReporter(_Styled):
     """Inputs that could not be read and the run's notes, on standard error, whatever is printed.
 
     ``--output-format none`` or a JSON stream on standard output still leaves the reason of an exit 2
     where a person (or a CI log) sees it.
     """
-
-    def __init__(self, stream: TextIO, color: bool = False) -> None:
-        self.stream = stream
-        self.color = color
-
-    def _style(self, text: str, **style: Any) -> str:
-        return click.style(text, **style) if self.color else text
 
     def start(self, run: RunInfo) -> None:
         """Nothing to say before the first article."""

@@ -212,11 +212,13 @@ def _sentences(context: RuleContext, offsets: Iterable[int]) -> Iterator[tuple[l
     """The tokens of each sentence that holds one of ``offsets`` (where a cheap trigger fired), and
     the index of its first word (after quotes and dashes)."""
     text = context.text
-    starts = [segment.start for segment in context.segments]
+    starts = context.memoised("segment-starts", lambda: [segment.start for segment in context.segments])
     chosen = sorted({bisect.bisect_right(starts, offset) - 1 for offset in offsets} - {-1})
     for index in chosen:
         segment = context.segments[index]
-        tokens = _tokens(text, segment.start, segment.end)
+        tokens = context.memoised(
+            ("grm-tokens", index), functools.partial(_tokens, text, segment.start, segment.end)
+        )
         first = 0
         while first < len(tokens) and tokens[first].text in _OPENERS:
             first += 1

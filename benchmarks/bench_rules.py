@@ -32,9 +32,9 @@ def article_text(texts: list[str], number: int) -> str:
     return texts[number % len(texts)] + f"\n\nMeldung {number} vom Tage."
 
 
-def build_feed(path: Path, count: int) -> int:
-    """Write ``count`` articles to a JSONL feed; returns its size in bytes."""
-    texts = [p.read_text(encoding="utf-8") for p in SOURCES]
+def build_feed(path: Path, count: int, sources: list[Path] | None = None) -> int:
+    """Write ``count`` articles to a JSONL feed built from ``sources``; returns its size in bytes."""
+    texts = [p.read_text(encoding="utf-8") for p in (sources or SOURCES)]
     with path.open("w", encoding="utf-8") as feed:
         for number in range(count):
             text = article_text(texts, number)
@@ -141,6 +141,13 @@ def tagging_cost(texts: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        nargs="+",
+        help="texts the feed is built from [default: the example and every control text]; the same "
+        "sources make figures comparable across versions whose control texts differ",
+    )
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--family-articles", type=int, default=500, help="articles for the per-family costs")
     parser.add_argument(
@@ -149,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "feed.jsonl"
-        size = build_feed(feed, args.articles)
+        size = build_feed(feed, args.articles, args.sources)
         print(f"feed: {args.articles} articles, {size / 1e6:.1f} MB; cores available: {os.cpu_count()}")
         if args.ignore:
             print(f"ignored: {' '.join(args.ignore)}")

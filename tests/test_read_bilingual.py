@@ -227,3 +227,17 @@ def test_csv_and_jsonl_segment_tables_are_read_like_the_xlsx(tmp_path: Path) -> 
         main, ["check", str(jsonl), "--no-reports", "--no-backtranslate", "--select", "SRC"]
     )
     assert result.exit_code == 1 and "SRC001" in result.stdout
+
+
+def test_markdown_and_sarif_name_the_segment(tmp_path: Path) -> None:
+    path = tmp_path / "vendor.xlf"
+    path.write_text(XLIFF12, encoding="utf-8")
+    out = tmp_path / "reports"
+    args = ["check", str(path), "-o", str(out), "--no-backtranslate", "--format", "sarif", "--no-cache"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    table = (out / "vendor-kiew.md").read_text(encoding="utf-8")
+    assert "| Line:Col | Segment | Code |" in table and "| k1 | SRC001 |" in table
+    sarif = json.loads(next(out.glob("*.sarif")).read_text(encoding="utf-8"))
+    segments = {r["properties"].get("segment") for run in sarif["runs"] for r in run["results"]}
+    assert {"k1", "k2", "s2"} <= segments

@@ -70,17 +70,22 @@ def _findings_table(report: ArticleReport) -> list[str]:
     located = locate(report)
     if not located:
         return ["No findings.", ""]
+    # a bilingual file's findings name their segment, so a CAT tool user can find it
+    units = bool(report.article.units)
     lines = [
         "## Findings",
         "",
-        "| Line:Col | Code | Severity | Match | Message | Suggestion |",
-        "|---|---|---|---|---|---|",
+        "| Line:Col | "
+        + ("Segment | " if units else "")
+        + "Code | Severity | Match | Message | Suggestion |",
+        "|---|---|---|---|---|---|" + ("---|" if units else ""),
     ]
     for item in located:
         finding = item.finding
         label = suggestion_label(finding.suggestion)
+        segment = f" {escape_markdown(finding.unit or '')} |" if units else ""
         lines.append(
-            f"| {item.line}:{item.column} | {finding.code} | {finding.severity.label} "
+            f"| {item.line}:{item.column} |{segment} {finding.code} | {finding.severity.label} "
             f"| {escape_markdown(finding.match)} | {escape_markdown(finding.message)} "
             f"| {'' if label is None else escape_markdown(label)} |"
         )

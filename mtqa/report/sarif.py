@@ -103,6 +103,8 @@ class SarifReporter:
                     "textColumn": item.column,
                 },
             }
+            if finding.unit is not None:  # the XLIFF/TMX segment, as a CAT tool names it
+                result["properties"]["segment"] = finding.unit
             if finding.code in self.rule_index:
                 result["ruleIndex"] = self.rule_index[finding.code]
             if finding.suggestion is not None and feed_line is None:

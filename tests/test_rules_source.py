@@ -110,6 +110,9 @@ def test_a_whole_article_against_its_source(code: str, expected: list[tuple[str,
             1,
         ),
         ("SRC001", "The price rose by 3.5%.", "The price rose by 3.5%.", "en", 0),
+        # rounding is allowed for amounts, not for counts and years
+        ("SRC001", "Im Jahr 2025 stiegen die Preise.", "В 2024 году цены выросли.", "ru", 1),
+        ("SRC001", "Rund 15.200 Menschen flohen.", "Около 15 230 человек бежали.", "ru", 0),
         ("SRC002", "Die Preise stiegen deutlich.", "В 2024 году цены выросли на 7,5%.", "ru", 1),
         ("SRC002", "Die Preise stiegen deutlich.", None, None, 0),
         # untranslated: names and short labels are not segments left in the source language

@@ -204,6 +204,11 @@ def _date(
 
 
 def _same(a: float, b: float) -> bool:
+    """Equal, or the same amount rounded; counts and years (whole numbers under 10,000) must match."""
+    if a == b:
+        return True
+    if a.is_integer() and b.is_integer() and max(abs(a), abs(b)) < 10_000:
+        return False
     return abs(a - b) <= ROUNDING * max(abs(a), abs(b))
 
 

@@ -22,6 +22,16 @@ def cache_dir() -> Path:
     return Path(base) / "mtqa"
 
 
+def installed_version(package: str) -> str | None:
+    """The installed version of ``package``, or None when it is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def versions() -> dict[str, str]:
     """Every language resource and its version, for the run's settings signature."""
     from mtqa.language import lexicon, nouns, tagger

@@ -18,10 +18,9 @@ import os
 import sqlite3
 import tempfile
 from contextlib import closing
-from importlib import metadata
 from pathlib import Path
 
-from mtqa.language import cache_dir
+from mtqa.language import cache_dir, installed_version
 from mtqa.language.morphology import DECLENSIONS, GENDERS, bit, declension_mask
 
 PACKAGE = "german-nouns"
@@ -38,10 +37,7 @@ _NUMBERS = {"singular": "", "plural": "p"}
 @functools.lru_cache(maxsize=1)
 def resource_version() -> str | None:
     """The installed ``german-nouns`` version, or None when it is not installed."""
-    try:
-        return metadata.version(PACKAGE)
-    except metadata.PackageNotFoundError:
-        return None
+    return installed_version(PACKAGE)
 
 
 def _csv_path() -> Path:

@@ -9,12 +9,12 @@ process; the tags of a sentence are memoised on the ``RuleContext``, so several 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mtqa.errors import MtqaError
+from mtqa.language import installed_version
 from mtqa.model import Segment
 
 if TYPE_CHECKING:
@@ -51,11 +51,7 @@ class TaggedSentence:
 
 def signature() -> str:
     """The tagger and model that produced the tags, for the run's settings signature."""
-    try:
-        version = importlib.metadata.version("HanTa")
-    except importlib.metadata.PackageNotFoundError:
-        version = "missing"
-    return f"HanTa {version} {MODEL}"
+    return f"HanTa {installed_version('HanTa') or 'missing'} {MODEL}"
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,8 +9,9 @@ a handful of words per article. The sentence tagger that the word-order rules us
 from __future__ import annotations
 
 import functools
-from importlib import metadata
 from typing import Any
+
+from mtqa.language import installed_version
 
 PACKAGE = "HanTa"
 TOP = 2
@@ -19,10 +20,7 @@ TOP = 2
 
 @functools.lru_cache(maxsize=1)
 def resource_version() -> str | None:
-    try:
-        return metadata.version(PACKAGE)
-    except metadata.PackageNotFoundError:
-        return None
+    return installed_version(PACKAGE)
 
 
 def _tagger() -> Any | None:

@@ -82,8 +82,7 @@ def _limited(items: Iterator[Article | ArticleFailure], max_bytes: int) -> Itera
 
 
 def _read_xml(path: str) -> Iterator[Article | ArticleFailure]:
-    stem = safe_id(os.path.splitext(os.path.basename(path))[0])
-    shown = display_path(path)
+    stem, shown = _names(path)
     try:
         data = read_file_bytes(path, MAX_XML_BYTES)
         root = check_xml(data)
@@ -142,6 +141,11 @@ def _xliff1(data: bytes) -> Iterator[tuple[str, str | None, list[Segment]]]:
     for name in names:
         if name in by_file:
             yield name or "xliff", languages.get(name), by_file[name]
+
+
+def _names(path: str) -> tuple[str, str]:
+    """The id stem of a file's articles and the path as reports show it."""
+    return safe_id(os.path.splitext(os.path.basename(path))[0]), display_path(path)
 
 
 def _toolkit_parse(parse: Any, data: bytes) -> Any:
@@ -300,8 +304,7 @@ def articles_from_rows(
 
 def read_xlsx(path: str) -> Iterator[Article | ArticleFailure]:
     """A segment table in the first sheet of an Excel workbook (openpyxl, read-only, values only)."""
-    stem = safe_id(os.path.splitext(os.path.basename(path))[0])
-    shown = display_path(path)
+    stem, shown = _names(path)
     try:
         import openpyxl
 

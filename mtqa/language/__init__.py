@@ -1,4 +1,4 @@
-"""German language resources behind small lazy interfaces (nouns, tagger, lexicon).
+"""Language resources behind small lazy interfaces (German nouns, tagger, lexicon; Cyrillic names).
 
 Each module loads its library only when first asked, builds any slow index once into the user cache
 folder (keyed by the resource's version), and names that version through ``versions()`` so a run's
@@ -34,9 +34,13 @@ def installed_version(package: str) -> str | None:
 
 def versions() -> dict[str, str]:
     """Every language resource and its version, for the run's settings signature."""
-    from mtqa.language import lexicon, nouns, tagger
+    from mtqa.language import cyrillic, lexicon, nouns, tagger
 
-    found = {"tagger": tagger.signature(), "lexicon": lexicon.resource_version()}
+    found = {
+        "tagger": tagger.signature(),
+        "lexicon": lexicon.resource_version(),
+        "source morphology": cyrillic.signature(),
+    }
     noun_version = nouns.resource_version()
     if noun_version:
         found["nouns"] = f"{nouns.PACKAGE} {noun_version}"

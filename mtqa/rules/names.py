@@ -394,6 +394,10 @@ class Lexicon:
                 surnames.add(words[-1])
                 if entry.language == "de":
                     self.native.add(words[-1])
+        self.cyrillic_surnames = frozenset(
+            e.german.split()[-1] for e in entries if e.via_cyrillic and e.kind in ("person-surname", "person")
+        )
+        """Listed surnames that reach German through Cyrillic: no Western name re-transliterated."""
         self.by_sound: dict[str, list[str]] = {}
         for surname in sorted(surnames):
             code = _sound(surname)
@@ -490,6 +494,29 @@ class Lexicon:
                 german = self.towns.get(_town_stem(german), "").lower() or german
                 return _Word(_Status.UNKNOWN, _capitalise(german, word) + suffix, slavic, needs_context)
         return _Word(_Status.UNKNOWN)
+
+    def is_unlisted(self, word: str) -> bool:
+        """Whether neither the name lists nor the German word lists know ``word`` (nor its genitive stem)."""
+        if self.word(word).status is not _Status.UNKNOWN:
+            return False
+        lexicon = german_lexicon()
+        return not any(lexicon.is_known(stem) or lexicon.is_established(stem) for stem, _ in _stems(word))
+
+    def has_strong_ending(self, word: str) -> bool:
+        """Whether ``word`` (genitive -s removed) ends like a Slavic name on its own (-ov, -enko, -sky)."""
+        return any(self._ending(stem.lower(), "strong") is not None for stem, _ in _stems(word))
+
+    def context_guess(self, word: str) -> str | None:
+        """The rule-built German spelling NAM003 keeps back until context shows ``word`` is a name."""
+        info = self.word(word)
+        return info.german if info.status is _Status.UNKNOWN and info.needs_context else None
+
+    def western_sound_alike(self, word: str) -> str | None:
+        """The listed non-Slavic surname ``word`` sounds like ("Baiden" -> Biden), if exactly one."""
+        found = self.sound_alike(word, None)
+        if found is None or any(stem in self.cyrillic_surnames for stem, _ in _stems(found)):
+            return None
+        return found
 
     def surname(self, word: str) -> str | None:
         """The listed German surname ``word`` is (or is a variant of), genitive -s removed."""
@@ -764,6 +791,11 @@ def _analyse(text: str, names: tuple[str, ...], allow: tuple[str, ...]) -> tuple
             if start not in hits:
                 hits[start] = ("NAM002", Hit(start, end, sound_alikes[word]))
     return tuple(hits[start] for start in sorted(hits))
+
+
+def reported_starts(text: str, names: tuple[str, ...], allow: tuple[str, ...]) -> frozenset[int]:
+    """Where a NAM rule reports a word of ``text``: other families leave those words to NAM."""
+    return frozenset(hit.start for _, hit in _analyse(text, names, allow))
 
 
 def _occurrences(text: str, words: list[str]) -> Iterator[tuple[int, int, str]]:

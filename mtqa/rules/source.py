@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 from mtqa.backtranslate.align import Bead, align
 from mtqa.glossary import GlossaryTerm
+from mtqa.language import cyrillic
 from mtqa.model import Segment, Severity
 from mtqa.references import load_table
+from mtqa.rules.names import Lexicon, lexicon, reported_starts
 from mtqa.rules.registry import Hit, RuleContext, RuleOptions, bad, good, rule
 from mtqa.segment import sentences
 
@@ -623,3 +625,230 @@ def _compiled(
     glossary: tuple[GlossaryTerm, ...],
 ) -> tuple[tuple[GlossaryTerm, re.Pattern[str], re.Pattern[str]], ...]:
     return tuple((t, _term_pattern(t.source, 4), _term_pattern(t.german, 3)) for t in glossary)
+
+
+# --- names ---------------------------------------------------------------------------------------------
+
+MAX_NAMES = 40
+"""Source names compared per aligned pair, and German words (``2 * MAX_NAMES``): a bound on any input."""
+_CYRILLIC_NAME = re.compile(r"(?<![\w'’ʼ])[А-ЯЁІЇЄҐЎ][а-яёіїєґў'’ʼ]{2,29}(?![\w'’ʼ])")
+"""A capitalised Cyrillic word: Russian and Ukrainian capitalise names and little else."""
+_LATIN_NAME = re.compile(r"(?<![\w'’])[A-Z][a-z]{2,39}(?![\w'’])")
+"""A capitalised word in plain Latin letters: English-style romanisation writes nothing else."""
+_UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
+
+
+@dataclass(frozen=True)
+class _NameHit:
+    code: str
+    hit: Hit
+
+
+def _name_hits(context: RuleContext, code: str) -> Iterator[Hit]:
+    for found in context.memoised("source-names", lambda: _source_names(context)):
+        if found.code == code:
+            yield found.hit
+
+
+def _source_names(context: RuleContext) -> tuple[_NameHit, ...]:
+    """Each German word that spells a name of its source sentence, checked against German transcription.
+
+    A Cyrillic name spelled with English-style letters is SRC008; one spelled faithfully that sounds
+    like a listed Western name (Байден -> "Baiden") is SRC009. From an English source, a copied name
+    whose rule-built German spelling NAM003 keeps back for want of context is SRC008: the source is
+    that context. Words the name lists know, and words a NAM rule reports, are left to NAM.
+    """
+    if not context.article.source:
+        return ()
+    options = context.options
+    lex = lexicon(options.names, options.allow)
+    reported = reported_starts(context.text, options.names, options.allow)
+    found: dict[int, _NameHit] = {}
+    for pair in pairs(context):
+        if not pair.source or not pair.window:
+            continue
+        lang = _name_language(context.article.source_lang, pair.source)
+        words = _german_words(pair.window, lex, reported, found)
+        if not words:
+            continue
+        if lang in cyrillic.LANGUAGES:
+            candidates = _cyrillic_names(pair.source, lang)
+            for start, end, word in words:
+                judged = _judge(word, candidates, lang, lex)
+                if judged is not None:
+                    found[start] = _NameHit(judged[0], Hit(start, end, judged[1], judged[2]))
+        else:
+            copied = {m.group() for s in pair.source for m in _LATIN_NAME.finditer(s.text)}
+            for start, end, word in words:
+                guess = lex.context_guess(word) if word in copied else None
+                if guess is not None:
+                    message = (
+                        f"“{word}” is the source's English-style spelling, copied; German transcription: "
+                        f"“{guess}”"
+                    )
+                    found[start] = _NameHit("SRC008", Hit(start, end, guess, message))
+    return tuple(found[start] for start in sorted(found))
+
+
+def _name_language(declared: str | None, source: Sequence[Segment]) -> str:
+    """The source language for its names: as declared, else read from the letters (і, ї, є, ґ: Ukrainian)."""
+    lang = _lang(declared)
+    if lang:
+        return lang
+    text = " ".join(s.text for s in source)
+    if any(_is_cyrillic(c) for c in text):
+        return "uk" if any(c in _UKRAINIAN_LETTERS for c in text) else "ru"
+    return "en"
+
+
+def _german_words(
+    window: Sequence[Segment], lex: Lexicon, reported: frozenset[int], found: dict[int, _NameHit]
+) -> list[tuple[int, int, str]]:
+    """Capitalised words of the German that no list knows and no NAM rule reports: possible names."""
+    words = []
+    for segment in window:
+        for match in _LATIN_NAME.finditer(segment.text):
+            start = segment.start + match.start()
+            if start in reported or start in found or not lex.is_unlisted(match.group()):
+                continue
+            words.append((start, segment.start + match.end(), match.group()))
+            if len(words) >= 2 * MAX_NAMES:
+                return words
+    return words
+
+
+def _cyrillic_names(source: Sequence[Segment], lang: str) -> tuple[str, ...]:
+    """The source's names as lowercase dictionary forms, the inflected and shortened forms after them.
+
+    A sentence's first word is a name only if the morphology says so; organisations are left out,
+    since brands keep their own Latin spelling (Яндекс -> Yandex).
+    """
+    forms: list[str] = []
+    for segment in source:
+        for match in _CYRILLIC_NAME.finditer(segment.text):
+            word = match.group()
+            if word.isupper() or cyrillic.is_organisation(word, lang):
+                continue
+            first = not any(c.isalpha() for c in segment.text[: match.start()])
+            if first and not cyrillic.is_name(word, lang):
+                continue
+            lower = word.lower()
+            shortened = [lower[:-cut] for cut in (1, 2) if len(lower) - cut >= 3]
+            for form in (*cyrillic.nominatives(word, lang), *shortened):
+                if form not in forms:
+                    forms.append(form)
+            if len(forms) >= MAX_NAMES * 4:
+                return tuple(forms)
+    return tuple(forms)
+
+
+def _judge(word: str, candidates: Sequence[str], lang: str, lex: Lexicon) -> tuple[str, str, str] | None:
+    """(code, suggestion, message) when the German ``word`` spells one of the source names wrongly."""
+    best: tuple[cyrillic.Spelling, str, str] | None = None
+    stems = [(word, "")] + ([(word[:-1], "s")] if len(word) > 4 and word.endswith("s") else [])
+    for stem, suffix in stems:
+        for name in candidates:
+            spelling = cyrillic.spell(stem.lower(), name, lang)
+            if spelling is None:
+                continue
+            if best is None or (spelling.weak + spelling.strong, spelling.strong) < (
+                best[0].weak + best[0].strong,
+                best[0].strong,
+            ):
+                best = (spelling, name, suffix)
+    if best is None:
+        return None
+    spelling, name, suffix = best
+    if not spelling.english:
+        western = lex.western_sound_alike(word)
+        if western is None:
+            return None
+        message = (
+            f"“{word}” spells the source's Cyrillic “{name.capitalize()}” back; the person is “{western}”"
+        )
+        return "SRC009", western, message
+    if not spelling.strong and not lex.has_strong_ending(word):
+        return None
+    german = spelling.german[:1].upper() + spelling.german[1:] + suffix
+    if german == word:
+        return None
+    message = (
+        f"“{word}” spells the source's “{name.capitalize()}” by English rules; "
+        f"German transcription: “{german}”"
+    )
+    return "SRC008", german, message
+
+
+_WHY_SOURCE_NAMES = (
+    "German news transcribes Russian, Ukrainian and Belarusian names by German sound rules; with the "
+    "source beside the German, the name the word stands for is known, so its English-style letters show "
+    "even where the name is in no list and has no Slavic ending."
+)
+
+
+@rule(
+    "SRC008",
+    "source-name-english-style",
+    Severity.MINOR,
+    "“{match}” spells a name of the source by English rules; German transcription: “{suggestion}”",
+    _WHY_SOURCE_NAMES + " The suggestion follows the Duden transcription of the source's spelling.",
+    examples=[
+        bad(
+            "Die Lager bei [[Kholmogory]] brannten die ganze Nacht.",
+            fix="Cholmogory",
+            source="Склады в Холмогорах горели всю ночь.",
+            source_lang="ru",
+        ),
+        bad(
+            "Der Unternehmer [[Yegor]] sprach zuerst.",
+            fix="Jegor",
+            source="Первым выступил предприниматель Егор.",
+            source_lang="ru",
+        ),
+        bad(
+            "Die Brücke bei [[Yasynuvata]] ist gesperrt.",
+            fix="Jassynuwata",
+            source="Міст біля Ясинуватої закритий.",
+            source_lang="uk",
+        ),
+        good(
+            "Die Lager bei Cholmogory brannten die ganze Nacht.",
+            source="Склады в Холмогорах горели всю ночь.",
+            source_lang="ru",
+        ),
+        good(
+            "Kevin und Oliver kamen aus Davos.", source="Кевин и Оливер приехали из Давоса.", source_lang="ru"
+        ),
+        good("Yandex und Tsipras.", source="Яндекс и Ципрас.", source_lang="ru"),
+        good("Die Lager bei Kholmogory brannten.", source=None),
+    ],
+)
+def source_name_english_style(context: RuleContext) -> Iterator[Hit]:
+    yield from _name_hits(context, "SRC008")
+
+
+@rule(
+    "SRC009",
+    "source-name-retransliterated",
+    Severity.MAJOR,
+    "“{match}” spells the source's Cyrillic form of the name “{suggestion}” back into Latin letters",
+    "Russian and Ukrainian write Western names as they sound (Байден); a translation that transliterates "
+    "that spelling back gets a name that sounds right and is wrong. With the source beside the German, "
+    "the word is known to be that name even without a title or given name before it.",
+    examples=[
+        bad(
+            "[[Baiden]] sagte, die Hilfe gehe weiter.",
+            fix="Biden",
+            source="Байден заявил, что помощь продолжится.",
+            source_lang="ru",
+        ),
+        good(
+            "Biden sagte, die Hilfe gehe weiter.",
+            source="Байден заявил, что помощь продолжится.",
+            source_lang="ru",
+        ),
+        good("Beiden Seiten liegt viel daran.", source="Обеим сторонам это важно.", source_lang="ru"),
+    ],
+)
+def source_name_retransliterated(context: RuleContext) -> Iterator[Hit]:
+    yield from _name_hits(context, "SRC009")

@@ -25,6 +25,7 @@ from mtqa.errors import InputError
 from mtqa.model import SEVERITY_WEIGHTS, Severity
 from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.summary import neutralise_cell
+from mtqa.run_files import AUDIT_CSV, AUDIT_HTML, AUDIT_PAIRS_CSV, AUDIT_RULES_CSV, AUDIT_XLSX
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -338,19 +339,19 @@ def write_audit(result: AuditResult, output: Path, formats: Sequence[str]) -> li
     written: list[Path] = []
     if "csv" in formats:
         for name, frame in (
-            ("audit", result.groups),
-            ("audit-rules", result.rules),
-            ("audit-pairs", result.comparisons),
+            (AUDIT_CSV, result.groups),
+            (AUDIT_RULES_CSV, result.rules),
+            (AUDIT_PAIRS_CSV, result.comparisons),
         ):
-            path = output / f"{name}.csv"
+            path = output / name
             write_text_atomic(path, _neutralised(frame).to_csv(index=False))
             written.append(path)
     if "xlsx" in formats:
-        path = output / "audit.xlsx"
+        path = output / AUDIT_XLSX
         _write_xlsx(result, path)
         written.append(path)
     if "html" in formats:
-        path = output / "audit.html"
+        path = output / AUDIT_HTML
         write_text_atomic(path, render_html(result))
         written.append(path)
     return written

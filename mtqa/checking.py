@@ -17,27 +17,12 @@ from typing import TextIO
 from mtqa.config import Settings
 from mtqa.model import ArticleReport, RunSummary, Severity
 from mtqa.report.base import Reporter, RunInfo
-from mtqa.report.gitlab import GITLAB_FILE
-from mtqa.report.junit import JUNIT_FILE
-from mtqa.report.sarif import SARIF_FILE
+from mtqa.run_files import RUN_FILES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-OUTPUT_FILES = (
-    "summary.csv",
-    "vendors.csv",
-    "summary.json",
-    "mtqa-run.json",
-    "index.html",
-    "audit.csv",
-    "audit-rules.csv",
-    "audit-pairs.csv",
-    "audit.xlsx",
-    "audit.html",
-    SARIF_FILE,
-    JUNIT_FILE,
-    GITLAB_FILE,
-)
-"""Files mtqa writes into the report folder; never read back as input, even when named."""
+OUTPUT_FILES = RUN_FILES
+"""Files mtqa writes into the report folder (listed in ``mtqa.run_files``); never read back as input,
+even when named."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 from mtqa.model import Article
 
@@ -19,6 +20,23 @@ SHARED_ENV = "MTQA_SHARED"
 
 def article(text: str, id: str = "test") -> Article:
     return Article(id=id, text=text, origin=f"<{id}>")
+
+
+def invoke(args: list[str], stdin: bytes | str | None = None) -> Result:
+    """Run the command line in-process; an exception propagates, so a crash shows its traceback."""
+    from mtqa.cli import main
+
+    return CliRunner().invoke(main, args, input=stdin, catch_exceptions=False)
+
+
+@pytest.fixture
+def isolated_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty working folder, no hub and a private model folder, so no mtqa.toml, reports/ or models
+    of the project leak into a command-line test. Not autouse: a module that wants it for every test
+    says ``pytestmark = pytest.mark.usefixtures("isolated_cli")``."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("MTQA_MODEL_DIR", str(tmp_path / "models"))
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from mtqa.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, invoke
+
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 EXAMPLE = DATA / "peskov-washington.de.txt"
 CLEAN = DATA / "control" / "korea-handel.de.txt"
@@ -25,18 +26,6 @@ def records(result: Result) -> list[dict[str, Any]]:
 
 def finding_codes(result: Result) -> set[str]:
     return {r["code"] for r in records(result)}
-
-
-def invoke(args: list[str], stdin: bytes | str | None = None) -> Result:
-    return CliRunner().invoke(main, args, input=stdin, catch_exceptions=False)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every test in an empty folder so no mtqa.toml or reports/ of the project leak in."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("MTQA_MODEL_DIR", str(tmp_path / "models"))
 
 
 def test_example_article_fails_ci_and_writes_reports(tmp_path: Path) -> None:

@@ -20,10 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from mtqa import pipeline
-from mtqa.cli import main
 from mtqa.config import Settings
 from mtqa.errors import OutputBusyError, ReportError
 from mtqa.model import Article, ArticleFailure, ArticleReport, RunSummary
@@ -31,24 +29,15 @@ from mtqa.read import read_inputs
 from mtqa.read.encoding import decode_bytes
 from mtqa.report import json_report
 from mtqa.report.base import RunInfo
-from mtqa.report.run_folder import MANIFEST_NAME, RunFolder
+from mtqa.report.run_folder import RunFolder
 from mtqa.report.summary import neutralise_cell
 from mtqa.rules.registry import RuleOptions, get_rule
+from mtqa.run_files import MANIFEST_NAME
 from mtqa.segment import sentences
-from tests.conftest import article
+from tests.conftest import article, invoke
 
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 NO_MODELS = ["--no-backtranslate"]
-
-
-def invoke(args: list[str], stdin: bytes | str | None = None) -> Result:
-    return CliRunner().invoke(main, args, input=stdin, catch_exceptions=False)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("MTQA_MODEL_DIR", str(tmp_path / "models"))
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from array import array
 
+from mtqa.run_files import RUN_FILE_STEMS
+
 MAX_ID_CHARS = 120
 """Longest id in characters; longer ids are cut and given a short hash of the original."""
 MAX_ID_BYTES = 240
@@ -26,20 +28,10 @@ _WINDOWS_DEVICE_NAMES = frozenset(
 )
 _HASH_CHARS = 8
 FALLBACK_ID = "unnamed"
-RESERVED_IDS = (
-    "summary",
-    "vendors",
-    "mtqa-run",
-    "index",
-    "audit",
-    "audit-rules",
-    "audit-pairs",
-    "gl-code-quality-report",
-)
-"""Names of the run's own files in the output folder (``summary.json``, ``vendors.csv``, the manifest
-``mtqa-run.json``, the run index, the files of ``mtqa audit``): an article never gets one of them as its
-id, so its report cannot overwrite a run file. A new run-level file in the output folder adds its stem
-here."""
+RESERVED_IDS = RUN_FILE_STEMS
+"""Stems of the run's own files in the output folder (``summary.json``, the manifest ``mtqa-run.json``,
+the run index, the files of ``mtqa audit``; listed once in ``mtqa.run_files``): an article never gets
+one of them as its id, so its report cannot overwrite a run file."""
 
 
 def safe_id(raw: str) -> str:

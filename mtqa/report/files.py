@@ -50,6 +50,8 @@ def ensure_folder(folder: Path) -> None:
 def temporary_sibling(path: Path) -> Path:
     """A fresh temporary name in ``path``'s folder, the same length whatever ``path`` is called."""
     return path.with_name(f"{TEMPORARY_PREFIX}{secrets.token_hex(6)}{TEMPORARY_SUFFIX}")
+
+
 def _unchanged(path: Path, text: str) -> bool:
     """Whether ``path`` already holds exactly ``text``: a re-run then leaves the file alone, which on
     some file systems saves far more time than the check costs (a rename per report)."""

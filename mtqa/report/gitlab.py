@@ -21,8 +21,8 @@ from mtqa.report.console import source_location_of_failure
 from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.location import source_location
 from mtqa.report.view import locate, suggestion_label
+from mtqa.run_files import GITLAB_FILE
 
-GITLAB_FILE = "gl-code-quality-report.json"
 SEVERITIES = {Severity.MINOR: "minor", Severity.MAJOR: "major", Severity.CRITICAL: "critical"}
 
 

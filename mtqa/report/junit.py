@@ -16,8 +16,7 @@ from mtqa.report.console import safe_text
 from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.location import source_location
 from mtqa.report.view import counted, locate, suggestion_label
-
-JUNIT_FILE = "junit.xml"
+from mtqa.run_files import JUNIT_FILE
 
 
 class JunitReporter:

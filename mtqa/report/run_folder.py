@@ -21,14 +21,13 @@ from typing import IO, Any
 from mtqa.errors import OutputBusyError, ReportError
 from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, remove_stale_temporaries, write_text_atomic
+from mtqa.run_files import LOCK_NAME, MANIFEST_NAME
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows has no flock; runs there are not locked
     fcntl = None  # type: ignore[assignment]
 
-LOCK_NAME = ".mtqa.lock"
-MANIFEST_NAME = "mtqa-run.json"
 MANIFEST_SCHEMA = "mtqa.run/1"
 PROGRESS_SECONDS = 5.0
 """How often, at most, the manifest's count of articles done is brought up to date."""

@@ -25,8 +25,8 @@ from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.location import source_location
 from mtqa.report.view import LocatedFinding, locate
 from mtqa.rules.registry import FAMILIES, Rule, all_rules
+from mtqa.run_files import SARIF_FILE
 
-SARIF_FILE = "mtqa.sarif"
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )

@@ -30,11 +30,9 @@ from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, temporary_sibling, write_text_atomic
 from mtqa.report.view import family_counts
 from mtqa.rules.registry import FAMILIES
+from mtqa.run_files import SUMMARY_CSV, SUMMARY_JSON, VENDORS_CSV
 
 SUMMARY_SCHEMA = "mtqa.summary/1"
-SUMMARY_CSV = "summary.csv"
-VENDORS_CSV = "vendors.csv"
-SUMMARY_JSON = "summary.json"
 SEVERITY_COLUMNS = tuple(s.label for s in Severity)
 COUNT_COLUMNS = ("words", "segments", "findings", *SEVERITY_COLUMNS, *FAMILIES)
 FIXED_COLUMNS = ("id", "origin", "vendor", *COUNT_COLUMNS, "artefact_score")

@@ -148,6 +148,7 @@ class RuleContext:
         if key not in self.memo:
             self.memo[key] = compute()
         return cast(_T, self.memo[key])
+
     @functools.cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return tuple(paragraphs(self.article.text))

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from mtqa.cli import main
 from tests.browser import Browser, Page, chromium, find_chromium
 from tests.conftest import DATA
+from tests.test_html_report import BILINGUAL, HOSTILE, run_check
 
 EXAMPLE = DATA / "peskov-washington.de.txt"
 CONTROL = sorted((DATA / "control").glob("*.txt"))
@@ -164,4 +165,18 @@ def test_index_sorts_filters_and_lists_failures(browser: Browser, reports: Path,
     ):
         assert (reports / href).is_file()
     page.screenshot(screenshots / "run-index.png", 1280, 1150)
+    assert_quiet(page, path.as_uri())
+
+
+def test_bilingual_page_shows_segment_ids_and_its_segment_links_land(
+    browser: Browser, tmp_path: Path
+) -> None:
+    (tmp_path / "news.xliff").write_text(BILINGUAL, encoding="utf-8")
+    path = run_check(tmp_path, str(tmp_path / "news.xliff")) / "news.html"
+    page = open_page(browser, path, "#seg_3")
+    assert page.evaluate("document.querySelector(':target').id") == "seg_3"
+    shown = "getComputedStyle(document.getElementById('seg_3'), '::before').content"
+    assert page.evaluate(shown) == json.dumps(HOSTILE)  # the hostile id shown as text, never as markup
+    assert page.evaluate("document.querySelectorAll('img, script').length") == 0
+    assert page.evaluate("document.querySelector('#f2 td:nth-child(2)').textContent") == HOSTILE
     assert_quiet(page, path.as_uri())

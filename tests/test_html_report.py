@@ -1,6 +1,6 @@
 """Article pages and the run index as rendered HTML: escaping, one highlight per finding covering its
 exact span, links that resolve, segments beside their back-translation and source, the index's rows,
-failures and charts."""
+failures and charts, and a bilingual file's segment ids on its page and in the index."""
 
 from __future__ import annotations
 
@@ -16,11 +16,22 @@ from click.testing import CliRunner
 from mtqa.cli import main
 from mtqa.config import Settings
 from mtqa.fix import fix_article
-from mtqa.model import Article, ArticleFailure, ArticleReport, Finding, RunSummary, Score, Segment, Severity
+from mtqa.model import (
+    Article,
+    ArticleFailure,
+    ArticleReport,
+    Finding,
+    RunSummary,
+    Score,
+    Segment,
+    Severity,
+    Unit,
+)
 from mtqa.model import artefact_score as score_of
 from mtqa.pipeline import check_article
+from mtqa.read import read_inputs
 from mtqa.report.base import RunInfo
-from mtqa.report.html_report import HtmlReporter, render_html
+from mtqa.report.html_report import SEGMENT_STYLE, HtmlReporter, highlight, render_html, unit_anchors
 from mtqa.report.index_report import IndexRow, histogram, render_index
 from mtqa.report.page import escape
 from mtqa.report.view import locate
@@ -80,7 +91,11 @@ class Page(HTMLParser):
 
 
 def report_for(text: str, **fields: Any) -> ArticleReport:
-    item = Article(id=fields.pop("id", "a"), text=text, origin="a.txt", **fields)
+    return report_of(Article(id=fields.pop("id", "a"), text=text, origin="a.txt", **fields))
+
+
+def report_of(item: Article) -> ArticleReport:
+    text = item.text
     _, findings = check_article(item, Settings())
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     words = count_words(text)
@@ -291,3 +306,138 @@ def test_aligned_source_leaves_page_chrome_out() -> None:
     page = render_html(report)
     assert "<td>Die Arbeit ist im Gange.</td><td>Работа идёт.</td>" in page
     assert "<td>Verpassen Sie es nicht</td><td></td>" in page
+
+
+# --- bilingual files: segment ids ------------------------------------------------------------------
+
+LONG_ID = "L" * 65
+BILINGUAL = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="ru" trgLang="de">
+  <file id="f1" original="news.txt">
+    <unit id="u1">
+      <segment id="1"><source>Песков заявил.</source>
+        <target>Der Kreml -Sprecher sagte nichts.</target></segment>
+      <segment id="2"><source>Хорошо.</source><target>Das ist gut.</target></segment>
+    </unit>
+    <unit id="{escape(HOSTILE)}"><segment><source>Ждём.</source><target>Wir warten auf Neuigkeiten .</target>
+    </segment></unit>
+    <unit id="{LONG_ID}"><segment><source>Ждём.</source><target>Sie warten auf Neuigkeiten .</target>
+    </segment></unit>
+    <unit id="u1"><segment id="2"><source>Ждём.</source><target>Er wartet auf Neuigkeiten .</target>
+    </segment></unit>
+  </file>
+</xliff>
+"""
+"""Five segments: a clean one, a hostile id, an id too long for an anchor, an id used twice."""
+
+
+def bilingual_report(tmp_path: Path) -> ArticleReport:
+    path = tmp_path / "news.xliff"
+    path.write_text(BILINGUAL, encoding="utf-8")
+    (item,) = read_inputs([str(path)])
+    assert isinstance(item, Article)
+    assert [u.id for u in item.units] == ["u1/1", "u1/2", HOSTILE, LONG_ID, "u1/2"]
+    return report_of(item)
+
+
+@pytest.mark.parametrize(
+    ("ids", "anchors"),
+    [
+        (["s1", "u1/2", "a.b:c_d-e"], ["seg-s1", "seg-u1/2", "seg-a.b:c_d-e"]),
+        (["s1", "s1", "seg_1"], ["seg-s1", "seg_2", "seg-seg_1"]),  # a repeat goes by position
+        (["a b", HOSTILE, "", "-x", "ü"], ["seg_1", "seg_2", "seg_3", "seg_4", "seg_5"]),
+        (["x" * 64, "x" * 65], ["seg-" + "x" * 64, "seg_2"]),
+    ],
+)
+def test_segment_anchors_are_safe_and_unique(ids: list[str], anchors: list[str]) -> None:
+    assert unit_anchors(tuple(Unit(i, 0, 1, 0, 1) for i in ids)) == anchors
+
+
+def test_bilingual_page_names_each_findings_segment_and_anchors_each_segment(tmp_path: Path) -> None:
+    report = bilingual_report(tmp_path)
+    page = render_html(report)
+    assert_one_highlight_per_finding(page, report)
+    parsed = Page(page)
+    assert "<img" not in page and page.count("<script") == 0
+    assert "<th>Line:Col</th><th>Segment</th><th>Code</th>" in page
+    rows = re.findall(
+        r'<tr id="f\d"><td><a href="#m\d">[\d:]+</a></td><td class="unit">(.*?)</td><td>(\w+)</td>', page
+    )
+    assert rows == [
+        ('<a href="#seg-u1/1">u1/1</a>', "TYP001"),
+        ('<a href="#seg_3">' + escape(HOSTILE) + "</a>", "TYP002"),
+        (f'<a href="#seg_4">{LONG_ID}</a>', "TYP002"),
+        ('<a href="#seg_5">u1/2</a>', "TYP002"),  # the second "u1/2", not the first
+    ]
+    anchors = [attrs["id"] for tag, attrs in parsed.tags if attrs.get("class") == "seg"]
+    assert anchors == ["seg-u1/1", "seg-u1/2", "seg_3", "seg_4", "seg_5"]
+    assert all(re.fullmatch(r"seg[-_][\w.:/-]+", a) for a in anchors)
+    labels = [attrs["data-seg"] for tag, attrs in parsed.tags if attrs.get("class") == "seg"]
+    # the parser unescapes attributes: the page holds them escaped (no <img>, no <script> above)
+    assert labels == ["u1/1", "u1/2", HOSTILE, LONG_ID, "u1/2"]
+    for n, unit in enumerate(report.article.units):  # each anchor sits where its segment's text begins
+        segment = escape(report.article.text[unit.start : unit.end])
+        after = f'id="{re.escape(anchors[n])}"[^>]*></span>(<mark[^>]*>)?{re.escape(segment[:2])}'
+        assert re.search(after, page), unit
+    for href in parsed.hrefs:
+        assert not href.startswith("#") or href[1:] in parsed.ids
+    assert page.count(f"<br><i>Segment:</i> {escape(HOSTILE)}<b>") == 1
+    assert f'(segment {escape(HOSTILE)})">' in page  # the mark's aria-label
+    assert "1:5 [u1/1] Kreml -Sprecher" in page and f"[{'L' * 16} … {'L' * 5}]" in page  # side list
+    assert SEGMENT_STYLE in page
+
+
+def test_plain_article_page_has_no_segment_markup() -> None:
+    page = render_html(report_for(EXAMPLE.read_text(encoding="utf-8")))
+    assert "Segment" not in page.split("<h2>Segments</h2>")[0]
+    assert 'class="seg"' not in page and SEGMENT_STYLE not in page and "seg-" not in page
+
+
+@pytest.mark.parametrize(
+    ("spans", "expected"),
+    [
+        # a mark that ends where a segment starts closes before its anchor; one that starts there opens after
+        ([(3, 7), (7, 9)], "[seg-a]Aa <m1>bb\n\n</mark>[seg-b]<m2>Cc</mark> dd"),
+        ([(7, 7)], "[seg-a]Aa bb\n\n[seg-b]<m1>‸</mark>Cc dd"),
+        # a finding over the boundary keeps the anchor inside its mark
+        ([(3, 5), (3, 9)], "[seg-a]Aa <m2><m1>bb</mark>\n\n[seg-b]Cc</mark> dd"),
+    ],
+)
+def test_segment_anchors_sit_at_segment_starts_and_keep_marks_nested(
+    spans: list[tuple[int, int]], expected: str
+) -> None:
+    text = "Aa bb\n\nCc dd"
+    findings = tuple(
+        Finding("TYP001", "r", Severity.MINOR, s, e, text[s:e], "m", "w", None, "b" if s >= 7 else "a")
+        for s, e in spans
+    )
+    units = (Unit("a", 0, 5, 0, 1), Unit("b", 7, 12, 2, 3))
+    report = ArticleReport(Article(id="t", text=text, origin="t", units=units), (), findings, 4, 1.0)
+    marked = highlight(text, locate(report), units)
+    assert_one_highlight_per_finding(f'<div class="text">{marked}</div>', report)
+    marked = re.sub(r'<span class="tip".*?</span></mark>', "</mark>", marked)
+    marked = re.sub(r'<mark class="hl [^"]*" id="(m\d)"[^>]*>', r"<\1>", marked)
+    marked = re.sub(r'<span class="seg" id="([^"]*)"[^>]*></span>', r"[\1]", marked)
+    assert marked == expected
+
+
+def test_index_counts_the_segments_with_findings_for_bilingual_articles_only(tmp_path: Path) -> None:
+    bilingual = IndexRow.of(bilingual_report(tmp_path), "news.html")
+    plain = IndexRow.of(report_for("Der Kreml -Sprecher sagte.\n", id="k"), "k.html")
+    assert (bilingual.units, bilingual.flagged_units, plain.units, plain.flagged_units) == (5, 4, 0, 0)
+    page = render_index([bilingual, plain], ())
+    assert '<span class="meta">news · 4 of 5 segments with findings</span>' in page
+    assert '<span class="meta">k</span>' in page
+    assert page.count("segment") == 1
+
+
+def test_run_over_a_bilingual_file_links_segments_on_page_and_counts_them_in_the_index(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "news.xliff").write_text(BILINGUAL, encoding="utf-8")
+    out = run_check(tmp_path, str(tmp_path / "news.xliff"))
+    page = Page((out / "news.html").read_text(encoding="utf-8"))
+    segment_links = [h for h in page.hrefs if h.startswith("#seg")]
+    assert segment_links == ["#seg-u1/1", "#seg_3", "#seg_4", "#seg_5"]
+    assert all(h[1:] in page.ids for h in segment_links)
+    assert "4 of 5 segments with findings" in (out / "index.html").read_text(encoding="utf-8")

@@ -7,18 +7,21 @@ whose tip (code, message, why, suggestion) shows on keyboard focus, on a click a
 list's link targets it, so nothing needs a mouse or JavaScript. Findings nest as marks; one that
 starts inside another and ends after it is cut at the outer mark's end and continued by a plain,
 unfocusable mark, so the markup always nests and there is exactly one highlight per finding.
+A bilingual file's page also names each finding's segment (table, side list, tip) and marks where each
+segment starts with an anchor (``#seg-<id>``) that shows the id, so a translator can find it in the CAT tool.
 """
 
 from __future__ import annotations
 
 import difflib
 import heapq
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from mtqa import __version__
 from mtqa.fix import apply_fixes
-from mtqa.model import ArticleReport, RunSummary, Score, Severity
+from mtqa.model import ArticleReport, RunSummary, Score, Severity, Unit
 from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, report_path, write_text_atomic
 from mtqa.report.index_report import IndexReporter
@@ -32,12 +35,17 @@ from mtqa.report.view import (
     locate,
     metadata,
     suggestion_label,
+    unit_indexes,
 )
 from mtqa.rules.registry import FAMILIES
 from mtqa.segment import LineIndex, sentences
 
 POINT_MARK = "‸"
 """Shown where a finding has no width (a missing character)."""
+PLAIN_UNIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}\Z")
+"""Segment ids used as they are in an anchor (``seg-<id>``); any other id is anchored by position."""
+UNIT_LABEL_CHARS = 24
+"""The side list shortens longer segment ids; the table and the tip show them whole."""
 
 ARTICLE_STYLE = """
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) 19rem; gap: 2rem; align-items: start; }
@@ -80,6 +88,15 @@ code { font-size: 0.9em; }
   .tip { display: none !important; } mark.hl:target { box-shadow: none; outline: none; } }
 """
 
+SEGMENT_STYLE = """
+.seg::before { content: attr(data-seg); display: inline-block; max-width: 12rem; overflow: hidden;
+               text-overflow: ellipsis; white-space: nowrap; vertical-align: top; margin-right: 0.4rem;
+               font: 0.7rem system-ui, sans-serif; color: var(--muted); }
+.seg:target::before { color: var(--ink); background: #f0e442; }
+td.unit { overflow-wrap: anywhere; min-width: 4rem; }
+"""
+"""Only on pages of bilingual files, so every other page stays as it was."""
+
 
 @dataclass(frozen=True)
 class _Piece:
@@ -91,8 +108,13 @@ class _Piece:
     continued: bool
 
 
-def highlight(text: str, located: list[LocatedFinding]) -> str:
-    """The escaped ``text`` with one focusable ``<mark id="m<n>">`` per finding (``n`` in reading order)."""
+def highlight(
+    text: str, located: list[LocatedFinding], units: tuple[Unit, ...] = (), anchors: list[str] | None = None
+) -> str:
+    """The escaped ``text`` with one focusable ``<mark id="m<n>">`` per finding (``n`` in reading order).
+
+    With ``units`` (and their ``anchors``), an empty ``<span class="seg">`` marks each segment's start.
+    """
     length = len(text)
     queue: list[tuple[int, int, int, bool]] = []
     for n, item in enumerate(located, 1):
@@ -113,13 +135,45 @@ def highlight(text: str, located: list[LocatedFinding]) -> str:
         pieces.append(_Piece(start, end, n, continued))
         if end > start:
             open_ends.append(end)
-    return _render_pieces(text, pieces, located)
+    starts = sorted(
+        (
+            (min(max(unit.start, 0), length), _segment_anchor(unit, anchor))
+            for unit, anchor in zip(units, unit_anchors(units) if anchors is None else anchors, strict=True)
+        ),
+        key=lambda start: start[0],
+    )
+    return _render_pieces(text, pieces, located, starts)
 
 
-def _render_pieces(text: str, pieces: list[_Piece], located: list[LocatedFinding]) -> str:
+def unit_anchors(units: tuple[Unit, ...]) -> list[str]:
+    """An element id per segment: ``seg-<id>`` for a plain, unique id, else ``seg_<n>`` (its position).
+
+    Ids are untrusted: one with spaces, quotes, markup or more than 64 characters, or one used twice,
+    is anchored by position, and the two forms cannot collide.
+    """
+    anchors: list[str] = []
+    used: set[str] = set()
+    for n, unit in enumerate(units, 1):
+        anchor = f"seg-{unit.id}"
+        if not PLAIN_UNIT_ID.match(unit.id) or anchor in used:
+            anchor = f"seg_{n}"
+        used.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def _segment_anchor(unit: Unit, anchor: str) -> str:
+    label = escape(unit.id)
+    return f'<span class="seg" id="{anchor}" data-seg="{label}" title="segment {label}"></span>'
+
+
+def _render_pieces(
+    text: str, pieces: list[_Piece], located: list[LocatedFinding], starts: list[tuple[int, str]]
+) -> str:
     out: list[str] = []
     stack: list[_Piece] = []
     at = 0
+    next_start = 0
 
     def close(upto: int) -> None:
         nonlocal at
@@ -129,7 +183,19 @@ def _render_pieces(text: str, pieces: list[_Piece], located: list[LocatedFinding
             at = piece.end
             out.append(_closing(piece, located))
 
+    def mark_starts(upto: int) -> None:
+        """Segment anchors up to ``upto``: after the marks that end there, before those that begin."""
+        nonlocal at, next_start
+        while next_start < len(starts) and starts[next_start][0] <= upto:
+            offset, markup = starts[next_start]
+            next_start += 1
+            close(offset)
+            out.append(escape(text[at:offset]))
+            at = offset
+            out.append(markup)
+
     for piece in pieces:
+        mark_starts(piece.start)
         close(piece.start)
         out.append(escape(text[at : piece.start]))
         at = piece.start
@@ -139,6 +205,7 @@ def _render_pieces(text: str, pieces: list[_Piece], located: list[LocatedFinding
             out.append(_closing(piece, located))
         else:
             stack.append(piece)
+    mark_starts(len(text))
     close(len(text))
     out.append(escape(text[at:]))
     return "".join(out)
@@ -150,7 +217,8 @@ def _opening(piece: _Piece, located: list[LocatedFinding]) -> str:
     if piece.continued:
         return f'<mark class="cont {classes}" data-of="m{piece.number}">'
     point = " point" if piece.start == piece.end else ""
-    label = escape(f"{finding.severity.label} {finding.code}: {finding.message}")
+    segment = "" if finding.unit is None else f" (segment {finding.unit})"
+    label = escape(f"{finding.severity.label} {finding.code}: {finding.message}{segment}")
     return f'<mark class="hl {classes}{point}" id="m{piece.number}" tabindex="0" aria-label="{label}">'
 
 
@@ -160,10 +228,11 @@ def _closing(piece: _Piece, located: list[LocatedFinding]) -> str:
     finding = located[piece.number - 1].finding
     label = suggestion_label(finding.suggestion)
     suggestion = "" if label is None else f"<b>Suggestion: {escape(label)}</b>"
+    segment = "" if finding.unit is None else f"<br><i>Segment:</i> {escape(finding.unit)}"
     tip = (
         f'<span class="tip" role="tooltip"><b>{ICONS[finding.severity]} {finding.severity.label} · '
         f"{escape(finding.code)} {escape(finding.rule)}</b>{escape(finding.message)}"
-        f"<br><i>Why:</i> {escape(finding.why)}{suggestion}</span>"
+        f"<br><i>Why:</i> {escape(finding.why)}{segment}{suggestion}</span>"
     )
     return f"{tip}</mark>"
 
@@ -172,6 +241,12 @@ def render_html(report: ArticleReport, version: str = __version__) -> str:
     """The article's page; ``version`` is the mtqa version named in its footer."""
     article = report.article
     located = locate(report)
+    units = article.units
+    anchors = unit_anchors(units)
+    segments = None
+    if units:  # a bilingual file: each finding links to the anchor of its segment
+        positions = unit_indexes(report, (item.finding for item in located))
+        segments = [None if i is None else anchors[i] for i in positions]
     title = article.title or article.id
     counts = report.counts_by_severity()
     severities = ", ".join(f"{counts[s.label]} {s.label}" for s in sorted(Severity, reverse=True))
@@ -187,7 +262,7 @@ def render_html(report: ArticleReport, version: str = __version__) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         FAVICON,
         f"<title>{escape(title)} · mtqa</title>",
-        f"<style>{BASE_STYLE}{ARTICLE_STYLE}</style>",
+        f"<style>{BASE_STYLE}{ARTICLE_STYLE}{SEGMENT_STYLE if units else ''}</style>",
         "</head>",
         "<body>",
         '<p class="meta noprint"><a href="index.html">← Run index</a></p>',
@@ -200,10 +275,11 @@ def render_html(report: ArticleReport, version: str = __version__) -> str:
         '<p class="note noprint">Tab through the highlights (or click one) to see its code, message, '
         "why and suggestion; the list beside the text jumps to each finding.</p>",
         '<div class="layout">',
-        f'<main><h2>Text</h2><div class="text" lang="de">{highlight(article.text, located)}</div></main>',
-        _side_list(located),
+        '<main><h2>Text</h2><div class="text" lang="de">'
+        f"{highlight(article.text, located, units, anchors)}</div></main>",
+        _side_list(located, segments),
         "</div>",
-        *_findings_table(located),
+        *_findings_table(located, segments),
         *_corrected(report),
         *_segments(report),
         *_signatures(report),
@@ -216,7 +292,7 @@ def render_html(report: ArticleReport, version: str = __version__) -> str:
     return "\n".join(parts)
 
 
-def _side_list(located: list[LocatedFinding]) -> str:
+def _side_list(located: list[LocatedFinding], segments: list[str | None] | None) -> str:
     if not located:
         return '<nav class="side" aria-label="Findings by family"><h2>Findings</h2><p>No findings.</p></nav>'
     groups: dict[str, list[tuple[int, LocatedFinding]]] = {}
@@ -230,10 +306,13 @@ def _side_list(located: list[LocatedFinding]) -> str:
             finding = item.finding
             label = suggestion_label(finding.suggestion)
             arrow = "" if label is None else f" → {escape(brief(label, 40))}"
+            unit = ""
+            if segments is not None and finding.unit is not None:
+                unit = f"[{escape(brief(finding.unit, UNIT_LABEL_CHARS))}] "
             parts.append(
                 f'<li class="sev-{finding.severity.label}"><a href="#m{n}">'
                 f'<span class="icon" aria-label="{finding.severity.label}">{ICONS[finding.severity]}</span> '
-                f"<code>{escape(finding.code)}</code> {item.line}:{item.column} "
+                f"<code>{escape(finding.code)}</code> {item.line}:{item.column} {unit}"
                 f"{escape(brief(finding.match, 40))}{arrow}</a></li>"
             )
         parts.append("</ol>")
@@ -241,22 +320,29 @@ def _side_list(located: list[LocatedFinding]) -> str:
     return "".join(parts)
 
 
-def _findings_table(located: list[LocatedFinding]) -> list[str]:
+def _findings_table(located: list[LocatedFinding], segments: list[str | None] | None) -> list[str]:
     if not located:
         return []
     rows = [
         "<h2>Findings</h2>",
         "<table>",
-        "<tr><th>Line:Col</th><th>Code</th><th>Severity</th><th>Match</th><th>Message</th>"
-        "<th>Suggestion</th></tr>",
+        "<tr><th>Line:Col</th>"
+        + ("<th>Segment</th>" if segments is not None else "")
+        + "<th>Code</th><th>Severity</th><th>Match</th><th>Message</th><th>Suggestion</th></tr>",
     ]
     whys: dict[str, tuple[str, str]] = {}
     for n, item in enumerate(located, 1):
         finding = item.finding
         whys[finding.code] = (finding.rule, finding.why)
         label = suggestion_label(finding.suggestion)
+        segment = ""
+        if segments is not None:
+            anchor = segments[n - 1]
+            unit = escape(finding.unit or "")
+            link = f'<a href="#{anchor}">{unit}</a>' if anchor and unit else unit
+            segment = f'<td class="unit">{link}</td>'
         rows.append(
-            f'<tr id="f{n}"><td><a href="#m{n}">{item.line}:{item.column}</a></td>'
+            f'<tr id="f{n}"><td><a href="#m{n}">{item.line}:{item.column}</a></td>{segment}'
             f"<td>{escape(finding.code)}</td>"
             f"<td>{severity_label(finding.severity)}</td>"
             f"<td>{escape(finding.match)}</td>"

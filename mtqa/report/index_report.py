@@ -3,7 +3,8 @@
 Rows are collected in ``article()`` as small ``IndexRow``s (no text), so the index never needs the
 run summary's reports; failures come from the summary. The table is ordered by artefact score, worst
 first, and works as plain HTML; a small inline script, when it runs, adds sorting by any column and a
-filter box (progressive enhancement). Charts are inline SVG. Nothing is fetched from anywhere.
+filter box (progressive enhancement). Charts are inline SVG. Nothing is fetched from anywhere. A
+bilingual file's row also says how many of its segments have findings.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from mtqa.model import ArticleFailure, ArticleReport, RunSummary, Severity
 from mtqa.report.base import RunInfo
 from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.page import BASE_STYLE, FAVICON, ICONS, escape, legend
-from mtqa.report.view import SCORE_EXPLANATION, counted
+from mtqa.report.view import SCORE_EXPLANATION, counted, unit_indexes
 from mtqa.rules.registry import FAMILIES
 
 INDEX_FILE = "index.html"
@@ -115,11 +116,16 @@ class IndexRow:
     date: str
     page: str
     """The article page's file name, relative to the index."""
+    units: int = 0
+    """Segments of a bilingual file (XLIFF, TMX, segment table); 0 for plain text."""
+    flagged_units: int = 0
+    """Of those, how many have a finding."""
 
     @classmethod
     def of(cls, report: ArticleReport, page: str) -> IndexRow:
         article = report.article
         counts = report.counts_by_severity()
+        flagged = {i for i in unit_indexes(report, report.findings) if i is not None}
         return cls(
             id=article.id,
             title=article.title or article.id,
@@ -131,6 +137,8 @@ class IndexRow:
             vendor=article.vendor or "",
             date=article.date or "",
             page=page,
+            units=len(article.units),
+            flagged_units=len(flagged),
         )
 
     @property
@@ -211,9 +219,12 @@ def _table(rows: list[IndexRow], families: list[str]) -> list[str]:
         counts = dict(row.families)
         numbers = [*row.severity, *(counts.get(f, 0) for f in families)]
         title = escape(row.title)
+        segments = (
+            f" · {row.flagged_units} of {counted(row.units, 'segment')} with findings" if row.units else ""
+        )
         article = (
             f'<td data-v="{escape(row.id)}"><a href="{escape(row.page)}">{title}</a>'
-            f'<br><span class="meta">{escape(row.id)}</span></td>'
+            f'<br><span class="meta">{escape(row.id)}{segments}</span></td>'
         )
         parts.append(
             "<tr>"

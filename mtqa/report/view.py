@@ -6,7 +6,8 @@ is written, so every format points at the same place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from mtqa.model import ArticleReport, Finding, Score, Segment
@@ -72,6 +73,21 @@ def scored_segments(report: ArticleReport) -> list[ScoredSegment]:
         for segment in report.segments
         if segment.index in scores or segment.index in backtranslations
     ]
+
+
+def unit_indexes(report: ArticleReport, findings: Iterable[Finding]) -> list[int | None]:
+    """For each finding, the position in ``article.units`` of the bilingual segment it starts in.
+
+    The same rule as the one that sets ``Finding.unit`` (the last unit starting at or before the
+    finding), by position rather than id, so that two segments sharing an id stay apart; ``None`` for
+    plain text.
+    """
+    starts = [unit.start for unit in report.article.units]
+    positions: list[int | None] = []
+    for finding in findings:
+        index = bisect.bisect_right(starts, finding.start) - 1
+        positions.append(index if index >= 0 else None)
+    return positions
 
 
 def article_scores(report: ArticleReport) -> list[Score]:

@@ -19,8 +19,8 @@ from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.page import BASE_STYLE, FAVICON, ICONS, escape, legend
 from mtqa.report.view import SCORE_EXPLANATION, counted, unit_indexes
 from mtqa.rules.registry import FAMILIES
+from mtqa.run_files import INDEX_FILE
 
-INDEX_FILE = "index.html"
 HISTOGRAM_BINS = 10
 
 INDEX_STYLE = """

@@ -387,6 +387,21 @@ def test_bilingual_page_names_each_findings_segment_and_anchors_each_segment(tmp
     assert SEGMENT_STYLE in page
 
 
+def test_bilingual_segments_table_names_segments_and_shows_each_units_own_source(tmp_path: Path) -> None:
+    """A bilingual file is aligned already: the table takes each unit's source, not a re-alignment."""
+    page = render_html(bilingual_report(tmp_path))
+    table = page[page.index("<h2>Segments</h2>") :]
+    assert "<tr><th>Segment</th><th>German</th><th>Source (ru)</th></tr>" in table
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
+    assert rows == [
+        ('<a href="#seg-u1/1">u1/1</a>', "Der Kreml -Sprecher sagte nichts.", "Песков заявил."),
+        ('<a href="#seg-u1/2">u1/2</a>', "Das ist gut.", "Хорошо."),
+        (f'<a href="#seg_3">{escape(HOSTILE)}</a>', "Wir warten auf Neuigkeiten .", "Ждём."),
+        (f'<a href="#seg_4">{LONG_ID}</a>', "Sie warten auf Neuigkeiten .", "Ждём."),
+        ('<a href="#seg_5">u1/2</a>', "Er wartet auf Neuigkeiten .", "Ждём."),
+    ]
+
+
 def test_plain_article_page_has_no_segment_markup() -> None:
     page = render_html(report_for(EXAMPLE.read_text(encoding="utf-8")))
     assert "Segment" not in page.split("<h2>Segments</h2>")[0]
@@ -438,6 +453,10 @@ def test_run_over_a_bilingual_file_links_segments_on_page_and_counts_them_in_the
     out = run_check(tmp_path, str(tmp_path / "news.xliff"))
     page = Page((out / "news.html").read_text(encoding="utf-8"))
     segment_links = [h for h in page.hrefs if h.startswith("#seg")]
-    assert segment_links == ["#seg-u1/1", "#seg_3", "#seg_4", "#seg_5"]
+    findings, table = (
+        ["#seg-u1/1", "#seg_3", "#seg_4", "#seg_5"],
+        ["#seg-u1/1", "#seg-u1/2", "#seg_3", "#seg_4", "#seg_5"],
+    )
+    assert segment_links == findings + table  # the findings table, then the Segments table
     assert all(h[1:] in page.ids for h in segment_links)
     assert "4 of 5 segments with findings" in (out / "index.html").read_text(encoding="utf-8")

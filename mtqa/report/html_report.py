@@ -13,6 +13,7 @@ segment starts with an anchor (``#seg-<id>``) that shows the id, so a translator
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import re
@@ -444,7 +445,10 @@ def _segments(report: ArticleReport) -> list[str]:
         if len(ranked) > 1:
             lowest[metric] = min(ranked)[1]
     index = LineIndex(report.article.text)
-    heads = ["Line", "German"]
+    units = report.article.units
+    unit_starts = [unit.start for unit in units]
+    anchors = unit_anchors(units) if units else []
+    heads = ["Segment" if units else "Line", "German"]
     heads += ["English back-translation"] if backtranslations else []
     heads += [f"Source ({escape(report.article.source_lang or '?')})"] if source else []
     heads += ["Scores"] if scores else []
@@ -459,7 +463,14 @@ def _segments(report: ArticleReport) -> list[str]:
             continue
         own = scores.get(segment.index, [])
         worst = any(lowest.get(s.metric) == segment.index for s in own)
-        cells = [str(index.line_col(segment.start)[0]), escape(segment.text)]
+        if units:
+            position = bisect.bisect_right(unit_starts, segment.start) - 1
+            where = (
+                f'<a href="#{anchors[position]}">{escape(units[position].id)}</a>' if position >= 0 else ""
+            )
+        else:
+            where = str(index.line_col(segment.start)[0])
+        cells = [where, escape(segment.text)]
         if backtranslations:
             cells.append(f'<span lang="en">{escape(backtranslations.get(segment.index, ""))}</span>')
         if source:
@@ -483,10 +494,25 @@ def _segments(report: ArticleReport) -> list[str]:
 
 
 def _aligned_source(report: ArticleReport) -> dict[int, str]:
-    """Segment index -> the source sentences aligned to it (Gale-Church, guided by an English BT)."""
+    """Segment index -> the source sentences aligned to it (Gale-Church, guided by an English BT).
+
+    A bilingual file is aligned already: a unit's source stands beside its first German sentence.
+    """
     article = report.article
     if not article.source:
         return {}
+    if article.units:
+        starts = [unit.start for unit in article.units]
+        aligned: dict[int, str] = {}
+        shown: set[int] = set()
+        for segment in report.segments:
+            position = bisect.bisect_right(starts, segment.start) - 1
+            unit = article.units[position] if position >= 0 else None
+            if unit is None or position in shown or segment.start >= unit.end or not segment.text.strip():
+                continue
+            shown.add(position)
+            aligned[segment.index] = article.source[unit.source_start : unit.source_end].strip()
+        return aligned
     from mtqa.backtranslate.align import align_texts
 
     chrome = [(f.start, f.end) for f in report.findings if f.family == "BPL"]
@@ -500,9 +526,9 @@ def _aligned_source(report: ArticleReport) -> dict[int, str]:
     guide = None
     if (article.source_lang or "").lower() == "en" and all(s.index in backtranslations for s in segments):
         guide = [backtranslations[s.index] for s in segments]
-    aligned: dict[int, str] = {}
     if not segments or not source:
         return {}
+    aligned = {}
     for bead in align_texts([s.text for s in segments], source, guide):
         if not bead.left:
             continue

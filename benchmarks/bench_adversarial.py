@@ -24,6 +24,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mtqa.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 100_000, 1_000_000)
@@ -71,7 +75,32 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "one 1 MB line": lambda n: _repeat("Der Kreml -Sprecher sagte am Montag , die Gespräche seien gut ", n),
     "many short lines": lambda n: _repeat("Ja.\n", n),
     "realistic prose": _prose,
+    "names against a source": lambda n: _repeat(
+        "Der Unternehmer Yegor und Zakharova sprachen in Khasavyurt. ", n
+    ),
+    "one sentence of names against a source": lambda n: "Es sagten " + _repeat("Yegor Zakharov Baiden ", n),
+    "numbers against a source": lambda n: _repeat("Am 4. April kamen 15 Millionen {x} an. ", n),
 }
+
+SOURCES: dict[str, Callable[[int], str]] = {
+    "names against a source": lambda n: _repeat("Предприниматель Егор и Захарова выступили в Хасавюрте. ", n),
+    "one sentence of names against a source": lambda n: "Сказали " + _repeat("Егор Захаров Байден ", n),
+    "numbers against a source": lambda n: _repeat("5 апреля прибыли 1,5 млн {y}. ", n),
+}
+"""Generators whose article has a source text (Russian): the source-aware rules (SRC) run on them."""
+
+
+def _article(generator: str, size: int) -> Article:
+    from mtqa.model import Article
+
+    source = SOURCES.get(generator)
+    return Article(
+        id="b",
+        text=GENERATORS[generator](size),
+        origin="b",
+        source=None if source is None else source(size),
+        source_lang=None if source is None else "ru",
+    )
 
 
 def child(generator: str, size: int, skip: set[str]) -> None:
@@ -84,8 +113,7 @@ def child(generator: str, size: int, skip: set[str]) -> None:
     for rule in rules:
         rule.run(warm)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    text = GENERATORS[generator](size)
-    context = RuleContext.of(Article(id="b", text=text, origin="b"), RuleOptions())
+    context = RuleContext.of(_article(generator, size), RuleOptions())
     steps: list[tuple[str, Callable[[], object]]] = [
         ("segment", lambda: (context.paragraphs, context.segments))
     ]
@@ -107,14 +135,13 @@ def child(generator: str, size: int, skip: set[str]) -> None:
 
 def confirm_child(generator: str, size: int, step: str, repeat: int) -> None:
     """Print the best of ``repeat`` timings of one step, each on a fresh (pre-segmented) context."""
-    from mtqa.model import Article
     from mtqa.rules.registry import RuleContext, RuleOptions, get_rule
 
-    text = GENERATORS[generator](size)
+    article = _article(generator, size)
     rule = get_rule(step) if step != "segment" else None
     best = float("inf")
     for _ in range(repeat):
-        context = RuleContext.of(Article(id="b", text=text, origin="b"), RuleOptions())
+        context = RuleContext.of(article, RuleOptions())
         if rule is not None:
             _ = (context.paragraphs, context.segments)
         started = time.perf_counter()

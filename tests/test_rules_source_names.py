@@ -123,6 +123,7 @@ RUSSIAN = "ru"
         ("Laut Sharma steigen die Zahlen.", "According to Sharma, the numbers are rising.", "en", []),
         ("Laut Washington steigen die Zahlen.", "According to Washington, numbers rise.", "en", []),
         ("Murashko sagte nichts.", "Nobody said anything.", "en", []),  # not copied from the source
+        ("Laut Murashko steigen die Zahlen.", "Według Murashko liczby rosną.", "pl", []),  # not English
         ("Die Brücke bei Jassynuwata ist gesperrt.", "Міст біля Ясинуватої закритий.", "uk", []),
         # names the lists know are NAM's: one finding per word
         ("Kreml-Sprecher Dmitri Peskov sagte nichts.", "Пресс-секретарь Кремля Дмитрий Песков промолчал.",

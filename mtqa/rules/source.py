@@ -635,6 +635,7 @@ _CYRILLIC_NAME = re.compile(r"(?<![\w'’ʼ])[А-ЯЁІЇЄҐЎ][а-яёіїєґ
 """A capitalised Cyrillic word: Russian and Ukrainian capitalise names and little else."""
 _LATIN_NAME = re.compile(r"(?<![\w'’])[A-Z][a-z]{2,39}(?![\w'’])")
 """A capitalised word in plain Latin letters: English-style romanisation writes nothing else."""
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
 _UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
 
 
@@ -677,7 +678,7 @@ def _source_names(context: RuleContext) -> tuple[_NameHit, ...]:
                 judged = _judge(word, candidates, lang, lex)
                 if judged is not None:
                     found[start] = _NameHit(judged[0], Hit(start, end, judged[1], judged[2]))
-        else:
+        elif lang == "en":  # English-style romanisation is what an English source copies over
             copied = {m.group() for s in pair.source for m in _LATIN_NAME.finditer(s.text)}
             for start, end, word in words:
                 guess = lex.context_guess(word) if word in copied else None
@@ -724,12 +725,17 @@ def _cyrillic_names(source: Sequence[Segment], lang: str) -> tuple[str, ...]:
     since brands keep their own Latin spelling (Яндекс -> Yandex).
     """
     forms: list[str] = []
+    looked_at = 0
     for segment in source:
+        lead = _FIRST_LETTER.search(segment.text)
         for match in _CYRILLIC_NAME.finditer(segment.text):
+            looked_at += 1
+            if looked_at > MAX_NAMES * 4:
+                return tuple(forms)
             word = match.group()
             if word.isupper() or cyrillic.is_organisation(word, lang):
                 continue
-            first = not any(c.isalpha() for c in segment.text[: match.start()])
+            first = lead is not None and lead.start() == match.start()
             if first and not cyrillic.is_name(word, lang):
                 continue
             lower = word.lower()

@@ -141,6 +141,8 @@ def test_findings_name_their_segment_and_source_checks_run(tmp_path: Path) -> No
     ]
     # the Russian source is not German text with Cyrillic in it: no UNT finding
     assert not any(f["code"].startswith("UNT") for f in kiew["findings"] + peskov["findings"])
+    # the console line names the segment too, since its line and column are those of the joined text
+    assert "SRC003 " in result.output and "-> 5. April [segment s2]\n" in result.output
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> None:

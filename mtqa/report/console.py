@@ -108,9 +108,11 @@ class TextReporter(_Styled):
         code = self._style(finding.code, **_SEVERITY_STYLE[finding.severity])
         text = f"{code} {safe_text(finding.message)}"
         label = suggestion_label(finding.suggestion)
-        if label is None:
-            return text
-        return f"{text} -> {self._style(brief(safe_text(label)), fg='green')}"
+        if label is not None:
+            text += f" -> {self._style(brief(safe_text(label)), fg='green')}"
+        if finding.unit is not None:  # in a bilingual file the segment id, not the line, finds the text
+            text += f" [segment {brief(safe_text(finding.unit))}]"
+        return text
 
     def finish(self, summary: RunSummary) -> None:
         self.stream.write(self._style(totals_line(summary), bold=True) + "\n")
@@ -187,6 +189,8 @@ class GithubReporter:
             self.by_rule[finding.code] = self.by_rule.get(finding.code, 0) + 1
             label = suggestion_label(finding.suggestion)
             message = finding.message if label is None else f"{finding.message} -> {label}"
+            if finding.unit is not None:
+                message += f" [segment {brief(finding.unit)}]"
             if feed_line is None:
                 place = (
                     f"line={item.line},col={item.column},endLine={item.end_line},endColumn={item.end_column}"

@@ -24,13 +24,13 @@ BILINGUAL = DATA / "bilingual"
 ERRORS = BILINGUAL / "errors"
 RULES_ONLY = Settings()
 
-FALSE_ALARMS = {
-    "en-wirtschaft": "SRC002 line 13: the source's 'Seven' (Group of Seven) missing, but German writes 'G7'",
-    "uk-front": "LEX002 line 5: 'Präsidentenbüros' for Офіс президента, the usual German agency rendering",
-}
-"""Findings on the clean pairs judged false alarms of mtqa (not slips of the translation)."""
+FALSE_ALARMS: dict[str, str] = {}
+"""Findings on the clean pairs judged false alarms of mtqa (not slips of the translation), by pair.
 
-RECALL_FLOOR = {"ru-politik": 9, "uk-front": 9, "en-wirtschaft": 7}
+Both that the corpus found are mended: SRC002 read "Group of Seven" as missing beside "G7", and LEX002
+called "Präsidentenbüro" (the usual German agency rendering of Офіс президента) a calque."""
+
+RECALL_FLOOR = {"ru-politik": 10, "uk-front": 9, "en-wirtschaft": 7}
 """Gold rows of each error file that some finding covers, as measured when the corpus was written."""
 
 

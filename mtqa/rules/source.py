@@ -47,6 +47,8 @@ _PLACEHOLDER = re.compile(
     r"|</?[A-Za-z][\w:-]{0,30}(?:\s[^<>\n]{0,200})?/?>|\$\{\w{1,40}\}"
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
+_GLUED_DIGITS = re.compile(r"(?<=[^\W\d_]|-)\d{1,6}(?!\d)")
+"""Digits right after a letter or hyphen (G7, F-16, Su-34): names, not amounts, but they say the number."""
 
 
 @dataclass(frozen=True)
@@ -259,8 +261,13 @@ def _align(context: RuleContext) -> tuple[Pair, ...]:
 
 
 def _target_values(segments: Sequence[Segment]) -> list[float]:
-    """German amounts, read the German way and the English way: LOC reports an English format, not SRC."""
-    return [a.value for lang in (TARGET_LANG, "en") for _, a in _amounts_of(segments, lang)]
+    """German amounts, read the German way and the English way: LOC reports an English format, not SRC.
+
+    Digits inside a name count too: the source's "Group of Seven" is the German "G7", "F-16" a number.
+    """
+    values = [a.value for lang in (TARGET_LANG, "en") for _, a in _amounts_of(segments, lang)]
+    values += [float(m.group()) for s in segments for m in _GLUED_DIGITS.finditer(s.text)]
+    return values
 
 
 def _unit_pairs(
@@ -404,6 +411,12 @@ def _number_differences(
             source="Встреча пройдёт 5 апреля.",
             source_lang="ru",
         ),
+        bad(
+            "Die Wahl ist am [[1. März]].",
+            fix="1. Mai",
+            source="Выборы пройдут 1 мая.",
+            source_lang="ru",
+        ),
         good("Das Treffen findet am 5. April statt.", source="Встреча пройдёт 5 апреля.", source_lang="ru"),
         good("Das Treffen findet am 5. April statt.", source="The meeting is on April 5.", source_lang="en"),
     ],
@@ -419,19 +432,33 @@ def source_date_changed(context: RuleContext) -> Iterator[Hit]:
             if amount.date is None or amount.date in source_dates:
                 continue
             day, month = amount.date
-            wanted = [d for d, m in source_dates if m == month and (d, m) not in window_dates]
-            if len(wanted) != 1:
-                continue
             start = segment.start + amount.start
             end = _month_end(context.text, segment.start + amount.end)
             written = context.text[start:end]
-            yield Hit(start, end, f"{wanted[0]}{written[len(str(day)) :]}")
+            wanted = [d for d, m in source_dates if m == month and (d, m) not in window_dates]
+            if len(wanted) == 1:
+                yield Hit(start, end, f"{wanted[0]}{written[len(str(day)) :]}")
+                continue
+            months = [m for d, m in source_dates if d == day and (d, m) not in window_dates]
+            if not wanted and len(months) == 1:  # the same day of another month: the month was mistranslated
+                right = f"{day}. {_german_month(months[0])}"
+                yield Hit(
+                    start, end, right, f"'{written}': the source has this day of another month: '{right}'"
+                )
+
+
+def _german_month(month: int) -> str:
+    """The German name of a month, as the first German row of ``source_months.tsv`` writes it."""
+    name = next(form for form, number in _language(TARGET_LANG).months.items() if number == month)
+    return name.capitalize()
 
 
 def _month_end(text: str, day_end: int) -> int:
     after = day_end + 1 if text[day_end : day_end + 1] == "." else day_end
     match = _WORD_AFTER.match(text, after, min(len(text), after + 30))
-    return match.end(1) if match is not None else day_end
+    if match is None:
+        return day_end
+    return match.end(1) - match.group(1).endswith(".")  # a full stop after the month ends the sentence
 
 
 @rule(

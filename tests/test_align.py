@@ -7,6 +7,7 @@ import random
 import pytest
 
 from mtqa.backtranslate.align import (
+    BAND_WIDTH,
     FULL_SEARCH_CELLS,
     Bead,
     align,
@@ -57,6 +58,27 @@ def test_long_inputs_use_the_band_and_still_align_one_to_one() -> None:
     assert len(lengths) ** 2 > FULL_SEARCH_CELLS
     noisy = [length + rng.randint(-3, 3) for length in lengths]
     assert _pairs(align(lengths, noisy)) == [((i,), (i,)) for i in range(120)]
+
+
+@pytest.mark.parametrize(("n", "m"), [(3000, 3300), (3300, 3000), (10, 3000), (3000, 10), (2000, 2000)])
+def test_the_band_stays_linear_whatever_the_counts(n: int, m: int) -> None:
+    """Different sentence counts (a merge-heavy vendor, a 1 MB source) must not widen the search to n*m."""
+    from mtqa.backtranslate.align import _band
+
+    rows = _band(n, m)
+    cells = sum(high - low + 1 for low, high in map(rows, range(n + 1)))
+    assert cells <= (n + 1) * (2 * (BAND_WIDTH + m // n + 1) + 1) + m
+    beads = align([100] * n, [100 * n // m] * m)
+    assert sum(len(b.left) for b in beads) == n and sum(len(b.right) for b in beads) == m
+
+
+def test_a_long_run_of_dropped_sentences_is_found_inside_the_band() -> None:
+    """An omission of 20 sentences in a row (within the band's reach) still aligns around it."""
+    rng = random.Random(3)
+    lengths = [rng.randint(20, 200) for _ in range(200)]
+    dropped = lengths[:90] + lengths[110:]
+    pairs = _pairs(align(dropped, lengths))
+    assert ((10,), (10,)) in pairs and ((90,), (110,)) in pairs and ((170,), (190,)) in pairs
 
 
 def test_a_long_article_with_one_merge_in_the_band() -> None:

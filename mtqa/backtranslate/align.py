@@ -31,6 +31,9 @@ SIMILARITY_WEIGHT = 8.0
 
 FULL_SEARCH_CELLS = 2500
 """Above this many cells the search is limited to a band around the diagonal."""
+BAND_WIDTH = 30
+"""How far (in items) the band lets the chain stray from the scaled diagonal: omissions and merges of
+up to this many sentences in a row; the band grows only with the slope, so the search stays linear."""
 
 Similarity = Callable[[int, int, int, int], float]
 """``similarity(i0, i1, j0, j1)``: how alike left items ``i0:i1`` and right items ``j0:j1`` are, 0 to 1."""
@@ -126,10 +129,15 @@ def align(
 
 
 def _band(n: int, m: int) -> Callable[[int], tuple[int, int]]:
-    """Which right indices row ``i`` may reach: all of them for small inputs, else a diagonal band."""
+    """Which right indices row ``i`` may reach: all of them for small inputs, else a diagonal band.
+
+    The band follows the line from (0, 0) to (n, m), so inputs of different counts need no wider band;
+    it is widened by the slope (right items per left item) so that each row still reaches the next.
+    Its cells number about ``(n + 1) * 2 * width``: linear in the input.
+    """
     if n * m <= FULL_SEARCH_CELLS:
         return lambda i: (0, m)
-    width = max(10, abs(n - m) + 10)
+    width = BAND_WIDTH + math.ceil(m / n)
 
     def rows(i: int) -> tuple[int, int]:
         centre = round(i * m / n)

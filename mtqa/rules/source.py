@@ -243,8 +243,8 @@ def _align(context: RuleContext) -> tuple[Pair, ...]:
     source_values = [frozenset(a.value for a in amounts(s.text, lang)) for s in source]
 
     def shared_numbers(i0: int, i1: int, j0: int, j1: int) -> float:
-        left = frozenset().union(*target_values[i0:i1])
-        right = frozenset().union(*source_values[j0:j1])
+        left = target_values[i0] if i1 - i0 == 1 else frozenset().union(*target_values[i0:i1])
+        right = source_values[j0] if j1 - j0 == 1 else frozenset().union(*source_values[j0:j1])
         if not left and not right:
             return 1.0
         return len(left & right) / len(left | right)

@@ -53,20 +53,20 @@ class _Row:
 
     def fits(self, word: str, start: int) -> bool:
         end = start + len(self.cyrillic)
-        before = word[start - 1] if start else ""
+        before = word[start - 1] if start else ""  # "" is in no letter set
         after = word[end] if end < len(word) else ""
         if self.position == "start":
             return start == 0
         if self.position == "end":
             return end == len(word)
         if self.position == "after-vowel":
-            return before in _SOFTENING and before != ""
+            return before in _SOFTENING
         if self.position == "start-or-after-vowel":
             return start == 0 or before in _SOFTENING
         if self.position == "between-vowels":
-            return before in VOWELS and after in VOWELS and before != "" and after != ""
+            return before in VOWELS and after in VOWELS
         if self.position == "after-sibilant":
-            return before in _SIBILANTS and before != ""
+            return before in _SIBILANTS
         return True
 
 

@@ -243,3 +243,41 @@ def test_markdown_and_sarif_name_the_segment(tmp_path: Path) -> None:
     sarif = json.loads(next(out.glob("*.sarif")).read_text(encoding="utf-8"))
     segments = {r["properties"].get("segment") for run in sarif["runs"] for r in run["results"]}
     assert {"k1", "k2", "s2"} <= segments
+
+
+def test_ci_formats_point_a_bilingual_finding_at_its_file_and_segment(tmp_path: Path) -> None:
+    """Positions in a bilingual file are those of the joined German: no line, and no fix to misapply."""
+    import jsonschema
+
+    from tests.conftest import DATA
+
+    path = tmp_path / "vendor.xlf"
+    path.write_text(XLIFF12, encoding="utf-8")
+    out = tmp_path / "reports"
+    args = ["check", str(path), "-o", str(out), "--no-backtranslate", "--format", "sarif,gitlab"]
+    result = CliRunner().invoke(main, [*args, "--output-format", "github"])
+    assert result.exit_code == 1, result.output
+    annotation = next(line for line in result.output.splitlines() if ",title=SRC003::" in line)
+    assert annotation.startswith(f"::error file={path},title=SRC003::") or annotation.startswith(
+        f"::warning file={path},title=SRC003::"
+    )
+    assert "line=" not in annotation and annotation.endswith("[segment s2]")
+    document = json.loads((out / "mtqa.sarif").read_text(encoding="utf-8"))
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema)
+    (date,) = [r for r in document["runs"][0]["results"] if r["ruleId"] == "SRC003"]
+    location = date["locations"][0]
+    assert location["physicalLocation"]["region"] == {"startLine": 1}
+    assert location["logicalLocations"][1] == {
+        "name": "s2",
+        "fullyQualifiedName": "vendor-peskov/s2",
+        "kind": "element",
+    }
+    assert "fixes" not in date and date["properties"]["segment"] == "s2"
+    (issue,) = [
+        i
+        for i in json.loads((out / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+        if i["check_name"] == "SRC003"
+    ]
+    assert issue["location"]["lines"] == {"begin": 1} and issue["description"].endswith("[segment s2]")
+    assert not issue["location"]["path"].endswith(".txt")

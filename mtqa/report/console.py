@@ -191,13 +191,16 @@ class GithubReporter:
             message = finding.message if label is None else f"{finding.message} -> {label}"
             if finding.unit is not None:
                 message += f" [segment {brief(finding.unit)}]"
-            if feed_line is None:
-                place = (
+            if report.article.units:  # lines of the joined German are no lines of the XML file
+                position = ""
+                where = f"segment {brief(finding.unit or '?')}"
+            elif feed_line is None:
+                position = (
                     f"line={item.line},col={item.column},endLine={item.end_line},endColumn={item.end_column}"
                 )
                 where = f"{item.line}:{item.column}"
             else:
-                place = f"line={feed_line}"
+                position = f"line={feed_line}"
                 message = f"{report.article.id} {item.line}:{item.column}: {message}"
                 where = f"{feed_line} ({report.article.id} {item.line}:{item.column})"
             if len(self.rows) < GITHUB_SUMMARY_ROWS:
@@ -209,9 +212,14 @@ class GithubReporter:
                 self.left_out += 1
                 continue
             self.annotated += 1
+            properties = [
+                f"file={_github_property(path)}",
+                position,
+                f"title={_github_property(finding.code)}",
+            ]
             self.stream.write(
-                f"::{_GITHUB_LEVEL[finding.severity]} file={_github_property(path)},{place},"
-                f"title={_github_property(finding.code)}::{_github_message(message)}\n"
+                f"::{_GITHUB_LEVEL[finding.severity]} {','.join(p for p in properties if p)}"
+                f"::{_github_message(message)}\n"
             )
 
     def finish(self, summary: RunSummary) -> None:

@@ -45,8 +45,13 @@ class GitlabReporter:
             item = located[id(finding)]
             label = suggestion_label(finding.suggestion)
             description = finding.message if label is None else f"{finding.message} -> {label}"
+            line = item.line
             if feed_line is not None:
                 description = f"{article.id} {item.line}:{item.column}: {description}"
+                line = feed_line
+            if finding.unit is not None:  # a bilingual file: the segment, not a line of the XML, finds it
+                description = f"{description} [segment {finding.unit}]"
+                line = 1
             self.issues.append(
                 {
                     "type": "issue",
@@ -57,7 +62,7 @@ class GitlabReporter:
                     "severity": SEVERITIES[finding.severity],
                     "location": {
                         "path": shown,
-                        "lines": {"begin": feed_line if feed_line is not None else item.line},
+                        "lines": {"begin": line},
                     },
                 }
             )

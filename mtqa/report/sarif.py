@@ -2,7 +2,8 @@
 
 Every rule goes into the tool's rule table with its why and examples; every finding becomes a result
 with its region (for a feed row: the feed line where its record starts, and the position inside the
-row's text in ``properties``), a fix where there is a suggestion, and a partial fingerprint from the
+row's text in ``properties``; for a bilingual file: the file, with the segment as a logical location),
+a fix where there is a suggestion (none for a bilingual file), and a partial fingerprint from the
 baseline key (article id, code, match, occurrence) so services track a finding across edits. Columns
 count Unicode code points, as Python does. Results are kept as small dicts until ``finish``.
 """
@@ -80,9 +81,21 @@ class SarifReporter:
         path, feed_line = source_location(article)
         uri = artifact_uri(path)
         keys = {id(finding): key for key, finding in keyed(article.id, report.findings)}
+        # In a bilingual file the positions are those of the joined German, not of the XML: such a
+        # finding points at the file and names its segment, and carries no fix a tool could misapply.
+        bilingual = bool(article.units)
         for item in locate(report):
             finding = item.finding
-            region = self._region(item, feed_line)
+            region = {"startLine": 1} if bilingual else self._region(item, feed_line)
+            logical = [{"name": article.id, "kind": "member"}]
+            if finding.unit is not None:
+                logical.append(
+                    {
+                        "name": finding.unit,
+                        "fullyQualifiedName": f"{article.id}/{finding.unit}",
+                        "kind": "element",
+                    }
+                )
             result: dict[str, Any] = {
                 "ruleId": finding.code,
                 "level": LEVELS[finding.severity],
@@ -90,7 +103,7 @@ class SarifReporter:
                 "locations": [
                     {
                         "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region},
-                        "logicalLocations": [{"name": article.id, "kind": "member"}],
+                        "logicalLocations": logical,
                     }
                 ],
                 "partialFingerprints": {FINGERPRINT: fingerprint(keys[id(finding)])},
@@ -107,7 +120,7 @@ class SarifReporter:
                 result["properties"]["segment"] = finding.unit
             if finding.code in self.rule_index:
                 result["ruleIndex"] = self.rule_index[finding.code]
-            if finding.suggestion is not None and feed_line is None:
+            if finding.suggestion is not None and feed_line is None and not bilingual:
                 result["fixes"] = [
                     {
                         "description": {"text": f"Replace with '{finding.suggestion}'"},

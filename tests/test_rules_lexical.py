@@ -9,6 +9,7 @@ import pytest
 
 from mtqa.errors import ReferenceDataError
 from mtqa.references import load_table
+from mtqa.rules import lexical
 from mtqa.rules.lexical import Calque, calque_list, calque_matches
 from mtqa.rules.registry import RuleContext, RuleOptions, all_rules, get_rule
 from tests.conftest import DATA, article
@@ -551,3 +552,30 @@ def test_a_repeated_calque_costs_linear_time(unit: str) -> None:
     found = calque_findings(context)
     assert time.perf_counter() - start < 8.0
     assert found > 1000
+
+
+ANCHOR_TEXTS = [
+    (DATA / "peskov-washington.de.txt").read_text(encoding="utf-8"),
+    # an anchor inside a longer word, after punctuation, at the very start and end, across a line break
+    "Optimismus. Sorgfältigen-Optimismus, (sorgfältigen Optimismus) und sorgfältigen\nOptimismus; "
+    + " ".join(text for text, *_ in LEX_BAD),
+]
+
+
+@pytest.mark.parametrize("text", ANCHOR_TEXTS)
+def test_anchor_search_finds_what_the_pass_over_every_word_does(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ``_FIND_LIMIT`` live anchors each is found with ``str.find``; above, every word is looked up."""
+
+    def scan() -> tuple[list[tuple[int, int, int]], list[tuple[str, int, int, str | None]]]:
+        context = RuleContext.of(article(text))
+        found = calque_matches(context)
+        tried = lexical._candidates(context, calque_list())
+        return tried, [(m.calque.pattern, m.start, m.end, m.suggestion) for m in found]
+
+    monkeypatch.setattr(lexical, "_FIND_LIMIT", 10**6)
+    by_find = scan()
+    monkeypatch.setattr(lexical, "_FIND_LIMIT", -1)
+    assert scan() == by_find
+    assert len(by_find[1]) >= 5

@@ -128,7 +128,9 @@ class SqliteForms:
     """The index as an SQLite table read on demand: no load time, little memory, one per process.
 
     Each process opens its own read-only connection (a connection must not cross a fork into the
-    rule engine's worker processes).
+    rule engine's worker processes). The file is never changed in place (it is written under a
+    temporary name and renamed), so it is opened as immutable: SQLite then skips the file locking
+    it would otherwise do around every look-up, which makes a look-up several times faster.
     """
 
     def __init__(self, path: Path) -> None:
@@ -138,7 +140,9 @@ class SqliteForms:
 
     def _cursor(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
-            self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
             self._pid = os.getpid()
         return self._connection
 

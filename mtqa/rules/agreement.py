@@ -26,9 +26,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from mtqa.language import morphology, nouns, wordclass
 from mtqa.model import Severity
@@ -156,7 +156,8 @@ def city_metonym_not_neuter(context: RuleContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------------
 # Noun phrases, subjects and verbs (GRM002-GRM004)
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:-\w+)*|[^\W\d_]\w*(?:-\w+)*|[^\w\s]")
+# Words first: the branches start with disjoint characters, so their order only decides how soon one fits.
+_TOKEN = re.compile(r"[^\W\d_]\w*(?:-\w+)*|\d+(?:[.,]\d+)*(?:-\w+)*|[^\w\s]")
 _OPENERS = frozenset("„“\"'»«‚(–-—:")
 _CLAUSE_END = frozenset(",;:.!?–—()")
 _GENDER_NAMES = {"m": "masculine", "f": "feminine", "n": "neuter", "p": "plural"}
@@ -190,10 +191,8 @@ class _Token(NamedTuple):
     start: int
     end: int
     text: str
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str
+    """``text`` in lower case, made once with the token: the rules ask for it many times."""
 
     @property
     def is_word(self) -> bool:
@@ -204,15 +203,27 @@ class _Token(NamedTuple):
         return self.text[:1].isupper()
 
 
+_new_token = functools.partial(tuple.__new__, _Token)
+
+
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    # Building the tuples from mapped match methods skips a Python-level call per token.
+    found = list(_TOKEN.finditer(text, start, end))
+    words = list(map(re.Match.group, found))
+    starts, ends = map(re.Match.start, found), map(re.Match.end, found)
+    fields = zip(starts, ends, words, map(str.lower, words), strict=True)
+    return cast(list[_Token], list(map(_new_token, fields)))
+
+
+def _segment_starts(context: RuleContext) -> list[int]:
+    return context.memoised("segment-starts", lambda: [segment.start for segment in context.segments])
 
 
 def _sentences(context: RuleContext, offsets: Iterable[int]) -> Iterator[tuple[list[_Token], int]]:
     """The tokens of each sentence that holds one of ``offsets`` (where a cheap trigger fired), and
     the index of its first word (after quotes and dashes)."""
     text = context.text
-    starts = context.memoised("segment-starts", lambda: [segment.start for segment in context.segments])
+    starts = _segment_starts(context)
     chosen = sorted({bisect.bisect_right(starts, offset) - 1 for offset in offsets} - {-1})
     for index in chosen:
         segment = context.segments[index]
@@ -225,8 +236,12 @@ def _sentences(context: RuleContext, offsets: Iterable[int]) -> Iterator[tuple[l
         yield tokens, first
 
 
-def _trie(words: Iterable[str]) -> str:
-    """A regular expression matching exactly ``words``, as a trie, so matching costs one pass."""
+def _trie(words: Iterable[str], after_first: str = "") -> str:
+    """A regular expression matching exactly ``words``, as a trie, so matching costs one pass.
+
+    ``after_first`` goes after the first character of every word: a look-behind placed there lets
+    each branch start with a literal, and the regex engine skip ahead to those letters.
+    """
     tree: dict[str, dict] = {}
     for word in words:
         node = tree
@@ -234,8 +249,8 @@ def _trie(words: Iterable[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+    def pattern(node: dict[str, dict], after: str = "") -> str:
+        branches = [re.escape(char) + after + pattern(child) for char, child in sorted(node.items()) if char]
         optional = "" in node
         if not branches:
             return ""
@@ -244,7 +259,7 @@ def _trie(words: Iterable[str]) -> str:
         )
         return body + "?" if optional else body
 
-    return pattern(tree)
+    return pattern(tree, after_first)
 
 
 @functools.lru_cache(maxsize=1)
@@ -257,28 +272,48 @@ def _determiner_trigger() -> re.Pattern[str]:
     )
 
 
-def _noun_phrase_triggers(text: str) -> Iterator[int]:
+def _first_per_sentence(
+    pattern: re.Pattern[str], text: str, starts: list[int], fires: Callable[[re.Match[str]], bool]
+) -> Iterator[int]:
+    """The offset of the first match of ``pattern`` that ``fires`` in each sentence (``starts``).
+
+    One trigger is enough to read a sentence, so the search goes on at the next sentence. The patterns
+    match whole words (nothing starts inside a match), so this finds the sentences ``finditer`` would.
+    """
+    search = pattern.search
+    match = search(text)
+    while match is not None:
+        if fires(match):
+            yield match.start()
+            following = bisect.bisect_right(starts, match.start())
+            if following == len(starts):
+                return
+            match = search(text, max(match.end(), starts[following]))
+        else:
+            match = search(text, match.end())
+
+
+def _noun_phrase_triggers(text: str, starts: list[int]) -> Iterator[int]:
     """Offsets of noun phrases that may disagree: those that plainly agree cost two look-ups.
 
     A phrase is passed on to the full analysis unless its determiner, last adjective and noun
     share a reading, or it cannot be one (a word between that is no adjective, an unknown noun).
     """
-    for match in _determiner_trigger().finditer(text):
-        if _may_disagree(
-            match.group("det").lower(), match.group("mid"), match.group("noun"), bool(match.group("next"))
-        ):
-            yield match.start()
+    return _first_per_sentence(_determiner_trigger(), text, starts, lambda m: _may_disagree(m.groups()))
 
 
 @functools.lru_cache(maxsize=65536)
-def _may_disagree(det: str, between: str, noun_word: str, name_follows: bool) -> bool:
-    """Whether a determiner, the words between and a capitalised word need the full analysis."""
-    determiner = morphology.determiners()[det]
+def _may_disagree(groups: tuple[str | None, ...]) -> bool:
+    """Whether a determiner, the words between and a capitalised word (the trigger's groups: det, mid,
+    noun, next) need the full analysis."""
+    written, between, noun_word, following = cast(tuple[str, str, str, str | None], groups)
+    name_follows = following is not None
+    determiner = morphology.determiners()[written.lower()]
     mid = between.split()
     if mid and _kind(mid[0], "modifier"):
         mid = mid[1:]
     words = [w for w in mid if not _kind(w, "conjunction")]
-    if not all(_is_adjective(_Token(0, 0, w)) for w in words):
+    if not all(_is_adjective(_Token(0, 0, w, w.lower())) for w in words):
         return False
     noun = _noun(noun_word)
     if noun is None:
@@ -298,7 +333,10 @@ def _words() -> dict[str, frozenset[str]]:
 
 
 def _kind(word: str, kind: str) -> bool:
-    return kind in _words().get(word, frozenset())
+    return kind in _words().get(word, _NO_KINDS)
+
+
+_NO_KINDS: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=1)
@@ -606,7 +644,7 @@ def noun_phrase_disagreement(context: RuleContext) -> Iterator[Hit]:
     if not nouns.is_available():
         return
     text = context.text
-    for tokens, first in _sentences(context, _noun_phrase_triggers(text)):
+    for tokens, first in _sentences(context, _noun_phrase_triggers(text, _segment_starts(context))):
         for index, determiner, phrase in _disagreements(tokens, first):
             after_preposition = index > first and _kind(tokens[index - 1].lower, "preposition")
             # After a preposition the written case may be the mistake: suggest nothing.
@@ -780,7 +818,7 @@ _SUBJECT_WINDOW = 120
 @functools.lru_cache(maxsize=1)
 def _verb_trigger() -> re.Pattern[str]:
     """A listed finite verb form as a whole word."""
-    return re.compile(r"(?<![\w-])" + _trie(_verb_forms()) + r"(?![\w-])")
+    return re.compile(_trie(_verb_forms(), after_first=r"(?<![\w-].)") + r"(?![\w-])")
 
 
 def _subject_verb_hit(text: str, tokens: list[_Token]) -> Hit | None:
@@ -823,26 +861,40 @@ def _subject_verb_hit(text: str, tokens: list[_Token]) -> Hit | None:
     return Hit(start, verb_token.end, text[start : verb_token.start] + verb.form_for(person))
 
 
-_PRONOUN = re.compile(r"(?<![\w-])(?:[Ii]ch|[Dd]u|[Ee]r|[Ww]ir)(?![\w-])")
+_PRONOUN = re.compile(
+    _trie(("ich", "Ich", "du", "Du", "er", "Er", "wir", "Wir"), after_first=r"(?<![\w-].)") + r"(?![\w-])"
+)
 _WORD_AFTER = re.compile(r"[ \t\u00a0]+(\w+)")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t\u00a0]+\Z")
 _FIRST_WORD = re.compile(r"[\W_]{0,8}(\w+)")
 
 
-def _pronoun_triggers(text: str, verbs: dict[str, _VerbForm]) -> Iterator[int]:
+def _pronoun_triggers(text: str, verbs: dict[str, _VerbForm], starts: list[int]) -> Iterator[int]:
     """Offsets of personal pronouns next to a listed verb form."""
-    for match in _PRONOUN.finditer(text):
+
+    def fires(match: re.Match[str]) -> bool:
         after = _WORD_AFTER.match(text, match.end())
+        if after and after.group(1) in verbs:
+            return True
         before = _WORD_BEFORE.search(text, max(0, match.start() - 16), match.start())
-        if (after and after.group(1) in verbs) or (before and before.group(1).lower() in verbs):
-            yield match.start()
+        return bool(before and before.group(1).lower() in verbs)
+
+    return _first_per_sentence(_PRONOUN, text, starts, fires)
 
 
 def _person(token: _Token) -> str | None:
-    for person in ("1s", "2s", "3s", "1p"):
-        if _kind(token.lower, f"person-{person}"):
-            return person
-    return None
+    return _persons().get(token.lower)
+
+
+@functools.lru_cache(maxsize=1)
+def _persons() -> dict[str, str]:
+    """The person of each personal pronoun of the word list (the first of 1s, 2s, 3s, 1p it has)."""
+    found = {}
+    for word, kinds in _words().items():
+        person = next((p for p in ("1s", "2s", "3s", "1p") if f"person-{p}" in kinds), None)
+        if person is not None:
+            found[word] = person
+    return found
 
 
 def _coordinated(tokens: list[_Token], k: int) -> bool:
@@ -870,7 +922,8 @@ def _coordinated(tokens: list[_Token], k: int) -> bool:
 )
 def pronoun_verb_person(context: RuleContext) -> Iterator[Hit]:
     verbs = _verb_forms()
-    for tokens, first in _sentences(context, _pronoun_triggers(context.text, verbs)):
+    starts = _segment_starts(context)
+    for tokens, first in _sentences(context, _pronoun_triggers(context.text, verbs, starts)):
         used: set[int] = set()
         for k in range(first, len(tokens)):
             person = _person(tokens[k])

@@ -637,16 +637,15 @@ def _candidates(context: RuleContext, table: CalqueList) -> list[tuple[int, int,
     """(row, segment, anchor offset) triples worth matching, in row priority.
 
     One split of the whole text and one set intersection with the anchors rule out most articles; the
-    rows left must find all their required words in the article. One pass over the article's words
-    then looks each word up in a dictionary of the live anchors, so the cost is linear in the text
-    however many rows the list has.
+    rows left must find all their required words in the article. Only the uses of these live anchors
+    are then looked for (``_anchor_offsets``), so the cost is linear in the text however many rows the
+    list has.
     """
     words = _blank_punctuation(context.text)
-    tokens = words.split()
-    present = table.anchor_forms.intersection(tokens)
+    vocabulary = set(words.split())
+    present = vocabulary.intersection(table.anchor_forms)
     if not present:
         return []
-    vocabulary = set(tokens)
     live: dict[str, tuple[int, ...]] = {}
     for form in present:
         rows = tuple(
@@ -660,14 +659,38 @@ def _candidates(context: RuleContext, table: CalqueList) -> list[tuple[int, int,
         return []
     starts = [segment.start for segment in context.segments]
     triples: list[tuple[int, int, int]] = []
-    for token in _TOKEN.finditer(words):
-        anchored = live.get(token.group())
-        if anchored is not None:
-            at = token.start()
-            segment = bisect.bisect_right(starts, at) - 1
-            triples.extend((row, segment, at) for row in anchored)
+    for at, anchored in _anchor_offsets(words, live):
+        segment = bisect.bisect_right(starts, at) - 1
+        triples.extend((row, segment, at) for row in anchored)
     triples.sort()
     return triples
+
+
+_FIND_LIMIT = 32
+"""Live anchor forms up to which each is found with ``str.find``; with more, one pass over the words."""
+
+
+def _anchor_offsets(words: str, live: dict[str, tuple[int, ...]]) -> Iterator[tuple[int, tuple[int, ...]]]:
+    """Where each live anchor form stands as a whole word of ``words``, with the rows it anchors.
+
+    An article has a few live forms; finding each of them with ``str.find`` costs a fraction of looking
+    up every word in Python, and is still linear: the forms are at most ``_FIND_LIMIT`` passes.
+    """
+    if len(live) > _FIND_LIMIT:
+        for token in _TOKEN.finditer(words):
+            anchored = live.get(token.group())
+            if anchored is not None:
+                yield token.start(), anchored
+        return
+    size = len(words)
+    for form, anchored in live.items():
+        at = words.find(form)
+        while at >= 0:
+            end = at + len(form)
+            # A form holds no whitespace, so no whole-word use starts inside this one.
+            if (at == 0 or words[at - 1].isspace()) and (end == size or words[end].isspace()):
+                yield at, anchored
+            at = words.find(form, end)
 
 
 @functools.lru_cache(maxsize=256)

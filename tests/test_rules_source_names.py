@@ -1,4 +1,4 @@
-"""Names against the source (SRC008, SRC009): how German words spell Cyrillic names, and a table of pairs."""
+"""Names against the source (SRC008-010): how German words spell Cyrillic names, and a table of pairs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _findings(text: str, source: str | None, lang: str | None) -> list[tuple[str
     checked = replace(article(text), source=source, source_lang=lang)
     context = RuleContext.of(checked)
     found = []
-    for code in ("SRC008", "SRC009"):
+    for code in ("SRC008", "SRC009", "SRC010"):
         rule = get_rule(code)
         assert rule is not None
         found += [(code, f.match, f.suggestion) for f in rule.run(context)]
@@ -110,6 +110,16 @@ RUSSIAN = "ru"
         ("Laut Murashko steigen die Zahlen.", "According to Murashko, the numbers are rising.", "en", [
             ("SRC008", "Murashko", "Muraschko"),
         ]),
+        # a near miss of the listed German spelling of the source's name
+        ("Schmygal trat zurück.", "Шмыгаль ушёл в отставку.", RUSSIAN, [("SRC010", "Schmygal", "Schmyhal")]),
+        ("Laut Syrski ist die Lage stabil.", "По словам Сырского, ситуация стабильна.", RUSSIAN, [
+            ("SRC010", "Syrski", "Syrskyj"),
+        ]),
+        ("Medwedjews Rede war kurz.", "Речь Медведева была короткой.", RUSSIAN, [
+            ("SRC010", "Medwedjews", "Medwedews"),
+        ]),
+        ("Die Ärztin Medwedewa und Frau Lawrowa kamen.", "Пришли врач Медведева и Лаврова.", RUSSIAN, []),
+        ("Iwanow kam aus Iwanowo.", "Иванов приехал из Иванова.", RUSSIAN, []),
         # left alone: German transcription, established German, Western names, brands, weak evidence
         ("Der Unternehmer Jegor sprach zuerst.", "Первым выступил предприниматель Егор.", RUSSIAN, []),
         ("In Chassawjurt fielen Schüsse.", "В Хасавюрте прозвучали выстрелы.", RUSSIAN, []),

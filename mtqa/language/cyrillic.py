@@ -11,7 +11,7 @@ of ``references/cyrillic_transcription.tsv``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,15 +139,26 @@ def spell(latin: str, cyrillic: str, lang: str) -> Spelling | None:
     None when it spells it in neither system. Of all readings the most German one is taken: fewest
     English-style letters, then fewest strong ones, so a letter both systems write never counts.
     """
-    return _spell(latin, cyrillic.translate(_APOSTROPHES), lang)
+    return _spell(latin, cyrillic.translate(_APOSTROPHES), (lang,))
+
+
+def spells_in_any_language(latin: str, cyrillic: str) -> bool:
+    """Whether ``latin`` is a German transcription of ``cyrillic`` by the rules of any source language.
+
+    A Ukrainian's name in a Russian source ("Шмыгаль") has a Russian-based German reading (Schmygal)
+    and the Ukrainian-based one German news uses (Schmyhal); this reading accepts both.
+    """
+    spelling = _spell(latin, cyrillic.translate(_APOSTROPHES), LANGUAGES)
+    return spelling is not None and not spelling.english
 
 
 @functools.lru_cache(maxsize=65536)
-def _spell(latin: str, cyrillic: str, lang: str) -> Spelling | None:
+def _spell(latin: str, cyrillic: str, langs: tuple[str, ...]) -> Spelling | None:
+    """The DP behind ``spell``; with several languages a letter may take any of their spellings."""
     if not latin or len(cyrillic) > MAX_NAME or len(latin) > 2 * MAX_NAME:
         return None
-    rows = _rows().get(lang)
-    if rows is None:
+    tables = [_rows()[lang] for lang in langs if lang in _rows()]
+    if not tables:
         return None
     # best[i][j]: the most German reading of cyrillic[:i] as latin[:j], as (english, strong, German text)
     best: list[dict[int, tuple[int, int, str]]] = [{} for _ in range(len(cyrillic) + 1)]
@@ -155,15 +166,7 @@ def _spell(latin: str, cyrillic: str, lang: str) -> Spelling | None:
     for i in range(len(cyrillic)):
         if not best[i]:
             continue
-        decided: set[str] = set()
-        for row in rows.get(cyrillic[i], ()):
-            if (
-                row.cyrillic in decided
-                or not cyrillic.startswith(row.cyrillic, i)
-                or not row.fits(cyrillic, i)
-            ):
-                continue
-            decided.add(row.cyrillic)  # the first fitting row for these letters decides
+        for row in _fitting(tables, cyrillic, i):
             usual = row.spellings[0][0]
             after = i + len(row.cyrillic)
             for j, (english, strong, german) in best[i].items():
@@ -184,6 +187,21 @@ def _spell(latin: str, cyrillic: str, lang: str) -> Spelling | None:
         return None
     english, strong, german = reading
     return Spelling(english - strong, strong, german)
+
+
+def _fitting(tables: list[dict[str, tuple[_Row, ...]]], cyrillic: str, i: int) -> Iterator[_Row]:
+    """In each table, the first row that fits each group of letters starting at ``i``."""
+    for rows in tables:
+        decided: set[str] = set()
+        for row in rows.get(cyrillic[i], ()):
+            if (
+                row.cyrillic in decided
+                or not cyrillic.startswith(row.cyrillic, i)
+                or not row.fits(cyrillic, i)
+            ):
+                continue
+            decided.add(row.cyrillic)
+            yield row
 
 
 def nominatives(word: str, lang: str) -> tuple[str, ...]:

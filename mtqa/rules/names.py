@@ -398,6 +398,14 @@ class Lexicon:
             e.german.split()[-1] for e in entries if e.via_cyrillic and e.kind in ("person-surname", "person")
         )
         """Listed surnames that reach German through Cyrillic: no Western name re-transliterated."""
+        self.cyrillic_by_initial: dict[str, list[str]] = {}
+        """Listed one-word surnames and places that reach German through Cyrillic, by first letter."""
+        for entry in entries:
+            word = entry.german.split()[-1] if entry.kind == "person" else entry.german
+            if entry.via_cyrillic and entry.kind != "person-given" and " " not in word:
+                names_here = self.cyrillic_by_initial.setdefault(word[:1], [])
+                if word not in names_here:
+                    names_here.append(word)
         self.by_sound: dict[str, list[str]] = {}
         for surname in sorted(surnames):
             code = _sound(surname)
@@ -517,6 +525,19 @@ class Lexicon:
         if found is None or any(stem in self.cyrillic_surnames for stem, _ in _stems(found)):
             return None
         return found
+
+    def listed_near(self, word: str) -> list[str]:
+        """Listed Cyrillic-origin names spelled a letter or two away from ``word`` (Schmygal -> Schmyhal).
+
+        Only names with the same first letter, one edit away (two for words of six letters or more).
+        """
+        bound = 1 if len(word) < 6 else 2
+        scored = sorted(
+            (distance, name)
+            for name in self.cyrillic_by_initial.get(word[:1], ())
+            if 0 < (distance := _distance(word, name)) <= bound
+        )
+        return [name for _, name in scored]
 
     def surname(self, word: str) -> str | None:
         """The listed German surname ``word`` is (or is a variant of), genitive -s removed."""

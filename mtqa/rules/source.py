@@ -682,7 +682,8 @@ def _source_names(context: RuleContext) -> tuple[_NameHit, ...]:
     """Each German word that spells a name of its source sentence, checked against German transcription.
 
     A Cyrillic name spelled with English-style letters is SRC008; one spelled faithfully that sounds
-    like a listed Western name (Байден -> "Baiden") is SRC009. From an English source, a copied name
+    like a listed Western name (Байден -> "Baiden") is SRC009; a near miss of the listed German
+    spelling of that name (Schmygal for Schmyhal) is SRC010. From an English source, a copied name
     whose rule-built German spelling NAM003 keeps back for want of context is SRC008: the source is
     that context. Words the name lists know, and words a NAM rule reports, are left to NAM.
     """
@@ -702,7 +703,7 @@ def _source_names(context: RuleContext) -> tuple[_NameHit, ...]:
         if lang in cyrillic.LANGUAGES:
             candidates = _cyrillic_names(pair.source, lang)
             for start, end, word in words:
-                judged = _judge(word, candidates, lang, lex)
+                judged = _judge(word, candidates, lang, lex) or _off_list(word, candidates, lang, lex)
                 if judged is not None:
                     found[start] = _NameHit(judged[0], Hit(start, end, judged[1], judged[2]))
         elif lang == "en":  # English-style romanisation is what an English source copies over
@@ -812,6 +813,31 @@ def _judge(word: str, candidates: Sequence[str], lang: str, lex: Lexicon) -> tup
     return "SRC008", german, message
 
 
+def _off_list(word: str, candidates: Sequence[str], lang: str, lex: Lexicon) -> tuple[str, str, str] | None:
+    """SRC010 when ``word`` is a near miss of a listed name that spells the same source name.
+
+    "Schmygal" for Шмыгаль is a faithful Russian-based transcription; German news writes the listed
+    Schmyhal, which spells Шмыгаль too (by Ukrainian rules). A word that faithfully spells another form
+    of the name (Medwedewa, the woman, beside the listed Medwedew) is left alone.
+    """
+    genitive = [(word[:-1], "s")] if len(word) > 4 and word.endswith("s") else []
+    for stem, suffix in [*genitive, (word, "")]:  # "Medwedjews" is Medwedew's, not a near miss of it
+        lower = stem.lower()
+        faithful = {
+            n for n in candidates if (s := cyrillic.spell(lower, n, lang)) is not None and not s.english
+        }
+        for listed in lex.listed_near(stem):
+            form = next((n for n in candidates if cyrillic.spells_in_any_language(listed.lower(), n)), None)
+            if form is None or (faithful and form not in faithful):
+                continue
+            message = (
+                f"“{word}” renders the source's “{form.capitalize()}”, a name German news writes "
+                f"“{listed + suffix}”"
+            )
+            return "SRC010", listed + suffix, message
+    return None
+
+
 _WHY_SOURCE_NAMES = (
     "German news transcribes Russian, Ukrainian and Belarusian names by German sound rules; with the "
     "source beside the German, the name the word stands for is known, so its English-style letters show "
@@ -885,3 +911,39 @@ def source_name_english_style(context: RuleContext) -> Iterator[Hit]:
 )
 def source_name_retransliterated(context: RuleContext) -> Iterator[Hit]:
     yield from _name_hits(context, "SRC009")
+
+
+@rule(
+    "SRC010",
+    "source-name-off-the-list",
+    Severity.MAJOR,
+    "“{match}” renders a name of the source that German news writes “{suggestion}”",
+    "German agencies agree on one spelling for the people and places in the news (Schmyhal, Nawalny, "
+    "Syrskyj); a translation that transcribes the source letter by letter, or by the rules of the "
+    "wrong language, gets a spelling no German reader has seen. With the source beside the German, the "
+    "listed name the word stands for is known, so a near miss of it is reported even where it is no "
+    "misspelling by the letters alone.",
+    examples=[
+        bad(
+            "Regierungschef [[Schmygal]] trat zurück.",
+            fix="Schmyhal",
+            source="Премьер-министр Шмыгаль ушёл в отставку.",
+            source_lang="ru",
+        ),
+        bad(
+            "Die Witwe von [[Nawalnij]] sprach in München.",
+            fix="Nawalny",
+            source="Вдова Навального выступила в Мюнхене.",
+            source_lang="ru",
+        ),
+        good(
+            "Regierungschef Schmyhal trat zurück.",
+            source="Премьер-министр Шмыгаль ушёл в отставку.",
+            source_lang="ru",
+        ),
+        good("Die Ärztin Medwedewa kam.", source="Пришла врач Медведева.", source_lang="ru"),
+        good("Regierungschef Schmygal trat zurück.", source=None),
+    ],
+)
+def source_name_off_the_list(context: RuleContext) -> Iterator[Hit]:
+    yield from _name_hits(context, "SRC010")

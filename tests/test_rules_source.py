@@ -124,6 +124,28 @@ def test_a_whole_article_against_its_source(code: str, expected: list[tuple[str,
             "en",
             1,
         ),
+        # units: a kept amount with another unit of the same kind; both units in the source are fine
+        ("SRC011", "Die Ukraine erhält 2 Milliarden Euro.", "Украина получит 2 млрд долларов.", "ru", 1),
+        ("SRC011", "Die Ukraine erhält 2 Milliarden US-Dollar.", "Україна отримає $2 млрд.", "uk", 0),
+        ("SRC011", "Es kostete 300 Rubel.", "Это стоило 300 гривен.", "ru", 1),
+        ("SRC011", "Es kostete 300 Hrywnja.", "Это стоило 300 гривен.", "ru", 0),
+        ("SRC011", "Der Preis: 40 Euro.", "The price: £40.", "en", 1),
+        ("SRC011", "20 Kilometer und dann 20 Meilen.", "20 км, а затем 20 миль.", "ru", 0),
+        (
+            "SRC011",
+            "Ein Kredit über 1,5 Milliarden Dollar (1,4 Milliarden Euro).",
+            "A $1.5 billion (€1.4 billion) loan.",
+            "en",
+            0,
+        ),
+        ("SRC011", "5 Prozent Inflation, 5 Euro Preis.", "Инфляция 5%, цена 5 евро.", "ru", 0),
+        (
+            "SRC011",
+            "Sie fuhr 5 Kilometer.",
+            "Она пробежала 5 кг.",
+            "ru",
+            0,
+        ),  # another dimension: not a unit swap
         # placeholders kept in another order are fine
         ("SRC006", "{b} und {a}", "{a} and {b}", "en", 0),
         ("SRC006", "<i>Hallo</i>", "<b>Hello</b>", "en", 2),
@@ -142,7 +164,7 @@ def test_numbers_in_a_neighbouring_sentence_are_found_despite_a_merge() -> None:
 
 
 def test_source_rules_are_silent_without_a_source() -> None:
-    for code in ("SRC001", "SRC002", "SRC003", "SRC004", "SRC005", "SRC006"):
+    for code in ("SRC001", "SRC002", "SRC003", "SRC004", "SRC005", "SRC006", "SRC011"):
         assert _findings(code, ARTICLE_DE, None, None) == []
 
 

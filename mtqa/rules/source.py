@@ -37,6 +37,7 @@ IGNORED_VALUES = frozenset({0.0, 1.0})
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d+)*")
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]*([^\W\d_]+\.?)")
+_UNIT_AFTER = re.compile(r"[\s\u00a0\u202f]*([^\W\d_]+(?:-[^\W\d_]+)?\.?|[$€£%])")
 _SPACES = frozenset(" \u00a0\u202f")
 _DECIMAL_MARK = {"en": "."}
 """The decimal mark by language; every other language here writes a comma."""
@@ -104,6 +105,36 @@ def _language(lang: str) -> NumberWords:
     words = {r["word"]: float(r["value"]) for r in load_table("number_words").records() if r["lang"] == lang}
     months = {r["form"]: int(r["month"]) for r in load_table("source_months").records() if r["lang"] == lang}
     return NumberWords(scales, words, months)
+
+
+@dataclass(frozen=True)
+class UnitWord:
+    word: str
+    is_prefix: bool
+    unit: str
+    dimension: str
+    german: str
+
+
+@functools.lru_cache(maxsize=16)
+def _units(lang: str) -> tuple[UnitWord, ...]:
+    """The unit words of ``lang`` (``source_units.tsv``), longest first so "us-dollar" wins over "us"."""
+    found = [
+        UnitWord(r["word"], r["match"] == "prefix", r["unit"], r["dimension"], r["german"])
+        for r in load_table("source_units").records()
+        if r["lang"] == lang
+    ]
+    return tuple(sorted(found, key=lambda u: -len(u.word)))
+
+
+@functools.lru_cache(maxsize=1)
+def _german_units() -> dict[str, str]:
+    """Unit id -> how German writes it after an amount (the first German row of each unit)."""
+    names: dict[str, str] = {}
+    for record in load_table("source_units").records():
+        if record["lang"] == TARGET_LANG:
+            names.setdefault(record["unit"], record["german"])
+    return names
 
 
 @functools.lru_cache(maxsize=1)
@@ -453,12 +484,82 @@ def _german_month(month: int) -> str:
     return name.capitalize()
 
 
+def _unit_of(text: str, amount: Amount, lang: str) -> tuple[UnitWord, int, int] | None:
+    """The unit written right after an amount (or a currency symbol right before it), and its span."""
+    match = _UNIT_AFTER.match(text, amount.end, min(len(text), amount.end + 40))
+    if match is not None:
+        word = match.group(1).lower().rstrip(".")
+        for unit in _units(lang):
+            if word == unit.word or (unit.is_prefix and word.startswith(unit.word)):
+                return unit, match.start(1), match.start(1) + len(match.group(1).rstrip("."))
+    before = text[amount.start - 1 : amount.start] if amount.start else ""
+    if before:
+        for unit in _units(lang):
+            if before == unit.word:
+                return unit, amount.start - 1, amount.start
+    return None
+
+
 def _month_end(text: str, day_end: int) -> int:
     after = day_end + 1 if text[day_end : day_end + 1] == "." else day_end
     match = _WORD_AFTER.match(text, after, min(len(text), after + 30))
     if match is None:
         return day_end
     return match.end(1) - match.group(1).endswith(".")  # a full stop after the month ends the sentence
+
+
+@rule(
+    "SRC011",
+    "source-unit-changed",
+    Severity.MAJOR,
+    "'{match}' here, but the source gives this amount in another unit: '{suggestion}'",
+    "Machine translation swaps currencies and units it sees often for ones it sees rarely (рублей -> "
+    "Dollar, км -> Meilen) and keeps the number, so the sentence reads right and states something else.",
+    examples=[
+        bad(
+            "Das Paket kostet 5 Millionen [[Dollar]].",
+            fix="Rubel",
+            source="Пакет стоит 5 млн рублей.",
+            source_lang="ru",
+        ),
+        bad(
+            "Die Front ist 100 [[Meilen]] lang.",
+            fix="Kilometer",
+            source="Фронт длиной 100 км.",
+            source_lang="ru",
+        ),
+        good("Das Paket kostet 5 Millionen Rubel.", source="Пакет стоит 5 млн рублей.", source_lang="ru"),
+        good("Der Kredit über 5 Millionen US-Dollar.", source="Кредит на $5 млн.", source_lang="ru"),
+        good("Die Front ist 160 Kilometer lang.", source="The front is 100 miles long.", source_lang="en"),
+        good("Es kostet 5 Millionen Dollar.", source=None),
+    ],
+)
+def source_unit_changed(context: RuleContext) -> Iterator[Hit]:
+    lang = _lang(context.article.source_lang)
+    names = _german_units()
+    for pair in pairs(context):
+        if not pair.source or not pair.target:
+            continue
+        measured = [
+            (amount.value, written[0])
+            for segment in pair.source
+            for amount in amounts(segment.text, lang)
+            if (written := _unit_of(segment.text, amount, lang)) is not None
+        ]
+        if not measured:
+            continue
+        for segment in pair.target:
+            for amount in amounts(segment.text, TARGET_LANG):
+                found = _unit_of(segment.text, amount, TARGET_LANG)
+                if found is None:
+                    continue
+                unit, start, end = found
+                same = [
+                    u for value, u in measured if u.dimension == unit.dimension and _same(value, amount.value)
+                ]
+                if same and all(u.unit != unit.unit for u in same):
+                    wanted = names.get(same[0].unit)
+                    yield Hit(segment.start + start, segment.start + end, wanted)
 
 
 @rule(

@@ -83,31 +83,32 @@ def align(
     for length in right_lengths:
         right_prefix.append(right_prefix[-1] + length)
     band = _band(n, m)
-    prior_costs = {move: -math.log(p) for move, p in MOVE_PRIORS.items()}
+    moves = [(di, dj, -math.log(p)) for (di, dj), p in MOVE_PRIORS.items()]
+    length_costs: dict[tuple[int, int], float] = {}  # beads of the same sizes recur across cells
 
     inf = math.inf
-    cost: dict[tuple[int, int], float] = {(0, 0): 0.0}
-    back: dict[tuple[int, int], tuple[int, int]] = {}
+    # cost[i][j]: the cheapest chain covering left[:i] and right[:j] (only cells inside the band)
+    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
     for i in range(n + 1):
         low, high = band(i)
         for j in range(low, high + 1):
             if i == 0 and j == 0:
                 continue
             best, best_move = inf, (0, 0)
-            for (di, dj), prior in prior_costs.items():
+            for di, dj, prior in moves:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0:
                     continue
-                previous = cost.get((pi, pj))
+                previous = cost[pi].get(pj)
                 if previous is None:
                     continue
-                step = (
-                    previous
-                    + prior
-                    + _length_cost(
-                        left_prefix[i] - left_prefix[pi], right_prefix[j] - right_prefix[pj], ratio
-                    )
-                )
+                sizes = (left_prefix[i] - left_prefix[pi], right_prefix[j] - right_prefix[pj])
+                charge = length_costs.get(sizes)
+                if charge is None:
+                    charge = length_costs[sizes] = _length_cost(sizes[0], sizes[1], ratio)
+                step = previous + prior + charge
                 if similarity is not None:
                     # Charged per item, so a merge costs no more than the 1-1 beads it replaces.
                     shared = similarity(pi, i, pj, j) if di and dj else 0.0
@@ -115,13 +116,13 @@ def align(
                 if step < best:
                     best, best_move = step, (di, dj)
             if best < inf:
-                cost[(i, j)] = best
-                back[(i, j)] = best_move
+                cost[i][j] = best
+                back[i][j] = best_move
 
     beads: list[Bead] = []
     i, j = n, m
     while (i, j) != (0, 0):
-        di, dj = back[(i, j)]
+        di, dj = back[i][j]
         beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j))))
         i, j = i - di, j - dj
     beads.reverse()

@@ -198,8 +198,12 @@ def _scale_after(text: str, end: int, words: NumberWords) -> tuple[float, int]:
     return 1.0, end
 
 
-def amounts(text: str, lang: str) -> list[Amount]:
-    """Every amount in ``text`` (digits, and number words where the language lists them), dates marked."""
+@functools.lru_cache(maxsize=8192)
+def amounts(text: str, lang: str) -> tuple[Amount, ...]:
+    """Every amount in ``text`` (digits, and number words where the language lists them), dates marked.
+
+    Cached: the rules of an article ask for the amounts of the same sentences many times over.
+    """
     words = _language(lang)
     found: list[Amount] = []
     for match in _NUMBER.finditer(text):
@@ -215,7 +219,7 @@ def amounts(text: str, lang: str) -> list[Amount]:
             if spelled is not None:
                 factor, scale_end = _scale_after(text, word.end(), words)
                 found.append(Amount(word.start(), scale_end, spelled * factor))
-    return found
+    return tuple(found)
 
 
 def _date(

@@ -198,12 +198,24 @@ def _scale_after(text: str, end: int, words: NumberWords) -> tuple[float, int]:
     return 1.0, end
 
 
-@functools.lru_cache(maxsize=8192)
+CACHED_TEXT = 2000
+"""Sentences up to this length have their amounts cached (bounded memory: 8,192 of them at most)."""
+
+
 def amounts(text: str, lang: str) -> tuple[Amount, ...]:
     """Every amount in ``text`` (digits, and number words where the language lists them), dates marked.
 
-    Cached: the rules of an article ask for the amounts of the same sentences many times over.
+    Cached for sentences of ordinary length: the rules of an article ask for the same ones many times.
     """
+    return _cached_amounts(text, lang) if len(text) <= CACHED_TEXT else _amounts(text, lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_amounts(text: str, lang: str) -> tuple[Amount, ...]:
+    return _amounts(text, lang)
+
+
+def _amounts(text: str, lang: str) -> tuple[Amount, ...]:
     words = _language(lang)
     found: list[Amount] = []
     for match in _NUMBER.finditer(text):

@@ -1,9 +1,9 @@
 """Bilingual test material written fresh, not tuned to any rule: clean pairs and MT-style error versions.
 
 Each ``tests/data/bilingual/<name>.de.txt`` is a careful human-style translation of its sibling source
-(``.ru.txt``, ``.uk.txt``, ``.en.txt``); ``errors/<name>.de.txt`` is a careless machine-style translation
-of the same source with planted errors listed in ``errors/<name>.gold.tsv``. Articles are read through
-mtqa's own reader of sibling files, so the source text is attached as in a real run.
+(``.ru.txt``, ``.uk.txt``, ``.en.txt``); for some pairs ``errors/<name>.de.txt`` is a careless machine-style
+translation of the same source with planted errors listed in ``errors/<name>.gold.tsv``. Articles are read
+through mtqa's own reader of sibling files, so the source text is attached as in a real run.
 """
 
 from __future__ import annotations
@@ -24,10 +24,14 @@ BILINGUAL = DATA / "bilingual"
 ERRORS = BILINGUAL / "errors"
 RULES_ONLY = Settings()
 
-FALSE_ALARMS: dict[str, str] = {}
+FALSE_ALARMS: dict[str, str] = {
+    "ru-sport": 'NAM003 "Zverev" (Зверев): the German player Alexander Zverev, whom German news writes so',
+    "ru-wirtschaft": 'NAM005 "Andrej" -> "Andrij" for the Russian banker Андрей Костин (VTB), '
+    "taken for the Ukrainian prosecutor Андрій Костін although the source writes the Russian given name",
+}
 """Findings on the clean pairs judged false alarms of mtqa (not slips of the translation), by pair.
 
-Both that the corpus found are mended: SRC002 read "Group of Seven" as missing beside "G7", and LEX002
+Two that the first pairs found are mended: SRC002 read "Group of Seven" as missing beside "G7", and LEX002
 called "Präsidentenbüro" (the usual German agency rendering of Офіс президента) a calque."""
 
 RECALL_FLOOR = {"ru-politik": 10, "uk-front": 9, "en-wirtschaft": 7}
@@ -84,10 +88,12 @@ def clean_pairs() -> list[object]:
 
 
 def test_corpus_is_complete() -> None:
-    names = {p.name.removesuffix(".de.txt") for p in BILINGUAL.glob("*.de.txt")}
-    assert names == set(RECALL_FLOOR)
-    assert {p.name.removesuffix(".de.txt") for p in ERRORS.glob("*.de.txt")} == names
-    assert {p.name.removesuffix(".gold.tsv") for p in ERRORS.glob("*.gold.tsv")} == names
+    clean = {p.name.removesuffix(".de.txt") for p in BILINGUAL.glob("*.de.txt")}
+    with_errors = {p.name.removesuffix(".de.txt") for p in ERRORS.glob("*.de.txt")}
+    assert with_errors == set(RECALL_FLOOR)
+    assert with_errors <= clean
+    assert {p.name.removesuffix(".gold.tsv") for p in ERRORS.glob("*.gold.tsv")} == with_errors
+    assert set(FALSE_ALARMS) <= clean
 
 
 @pytest.mark.parametrize("path", clean_pairs())

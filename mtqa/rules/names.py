@@ -457,7 +457,7 @@ class Lexicon:
             given = self.given.get(word)
             phrase = word in self.phrases
             misspelt = self._misspelt(word) if base.status is _Status.UNKNOWN else None
-            place = next((self.places[s] + x for s, x in _stems(word) if s in self.places), None)
+            place = next((self.places[s] + x for s, x in genitive_stems(word) if s in self.places), None)
             acronym = word in self.acronym_words
             if title or given is not None or phrase or misspelt is not None or place is not None or acronym:
                 info = _Word(
@@ -478,19 +478,19 @@ class Lexicon:
         return info
 
     def _classify(self, word: str) -> _Word:
-        for stem, suffix in _stems(word):
+        for stem, suffix in genitive_stems(word):
             if stem in self.accepted:
                 return _Word(_Status.ACCEPTED, slavic=self.accepted[stem])
             entry = self.variants.get(stem)
             if entry is not None:
                 slavic = entry.via_cyrillic and entry.kind != "person-given"
                 return _Word(_Status.VARIANT, entry.german + suffix, slavic=slavic)
-        if word.isupper() or any(stem in self.lookalikes for stem, _ in _stems(word)):
+        if word.isupper() or any(stem in self.lookalikes for stem, _ in genitive_stems(word)):
             return _Word(_Status.IGNORED)
         lower = word.lower()
         if _NOT_ROMANISED.search(lower):
             return _Word(_Status.UNKNOWN, slavic=self._ending(lower, "german") is not None)
-        for stem, suffix in _stems(lower):
+        for stem, suffix in genitive_stems(lower):
             guess = self._surname_guess(stem)
             if guess is not None:
                 german, strong, needs_context = guess
@@ -508,11 +508,13 @@ class Lexicon:
         if self.word(word).status is not _Status.UNKNOWN:
             return False
         lexicon = german_lexicon()
-        return not any(lexicon.is_known(stem) or lexicon.is_established(stem) for stem, _ in _stems(word))
+        return not any(
+            lexicon.is_known(stem) or lexicon.is_established(stem) for stem, _ in genitive_stems(word)
+        )
 
     def has_strong_ending(self, word: str) -> bool:
         """Whether ``word`` (genitive -s removed) ends like a Slavic name on its own (-ov, -enko, -sky)."""
-        return any(self._ending(stem.lower(), "strong") is not None for stem, _ in _stems(word))
+        return any(self._ending(stem.lower(), "strong") is not None for stem, _ in genitive_stems(word))
 
     def context_guess(self, word: str) -> str | None:
         """The rule-built German spelling NAM003 keeps back until context shows ``word`` is a name."""
@@ -522,7 +524,7 @@ class Lexicon:
     def western_sound_alike(self, word: str) -> str | None:
         """The listed non-Slavic surname ``word`` sounds like ("Baiden" -> Biden), if exactly one."""
         found = self.sound_alike(word, None)
-        if found is None or any(stem in self.cyrillic_surnames for stem, _ in _stems(found)):
+        if found is None or any(stem in self.cyrillic_surnames for stem, _ in genitive_stems(found)):
             return None
         return found
 
@@ -541,7 +543,7 @@ class Lexicon:
 
     def surname(self, word: str) -> str | None:
         """The listed German surname ``word`` is (or is a variant of), genitive -s removed."""
-        for stem, _ in _stems(word):
+        for stem, _ in genitive_stems(word):
             if stem in self.givens_of:
                 return stem
             entry = self.variants.get(stem)
@@ -557,7 +559,7 @@ class Lexicon:
         """
         if len(word) < _MIN_MISSPELT or word.isupper() or not word.isalpha():
             return None
-        for stem, suffix in _stems(word):
+        for stem, suffix in genitive_stems(word):
             candidates = self.by_spelling.get(_spelling_key(stem))
             if not candidates or stem in candidates:
                 continue
@@ -623,7 +625,7 @@ class Lexicon:
     def _sound_alike(self, word: str, given: str | None) -> str | None:
         if len(word) < 4 or word.isupper() or _GERMAN_LETTERS.search(word):
             return None
-        for stem, suffix in _stems(word):
+        for stem, suffix in genitive_stems(word):
             if german_lexicon().is_established(stem):
                 continue
             candidates = self.by_sound.get(_sound(stem), [])
@@ -684,7 +686,7 @@ def _split_first(phrase: str) -> tuple[str, str]:
     return match.group(), phrase[match.end() :]
 
 
-def _stems(word: str) -> Iterator[tuple[str, str]]:
+def genitive_stems(word: str) -> Iterator[tuple[str, str]]:
     """The word itself, then its stem without a genitive -s (``Peskovs`` -> ``Peskov`` + ``s``)."""
     yield word, ""
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):

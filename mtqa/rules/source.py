@@ -21,7 +21,7 @@ from mtqa.glossary import GlossaryTerm
 from mtqa.language import cyrillic
 from mtqa.model import Segment, Severity
 from mtqa.references import load_table
-from mtqa.rules.names import Lexicon, lexicon, reported_starts
+from mtqa.rules.names import Lexicon, genitive_stems, lexicon, reported_starts
 from mtqa.rules.registry import Hit, RuleContext, RuleOptions, bad, good, rule
 from mtqa.segment import sentences
 
@@ -896,8 +896,7 @@ def _cyrillic_names(source: Sequence[Segment], lang: str) -> tuple[str, ...]:
 def _judge(word: str, candidates: Sequence[str], lang: str, lex: Lexicon) -> tuple[str, str, str] | None:
     """(code, suggestion, message) when the German ``word`` spells one of the source names wrongly."""
     best: tuple[cyrillic.Spelling, str, str] | None = None
-    stems = [(word, "")] + ([(word[:-1], "s")] if len(word) > 4 and word.endswith("s") else [])
-    for stem, suffix in stems:
+    for stem, suffix in genitive_stems(word):
         for name in candidates:
             spelling = cyrillic.spell(stem.lower(), name, lang)
             if spelling is None:
@@ -937,8 +936,7 @@ def _off_list(word: str, candidates: Sequence[str], lang: str, lex: Lexicon) -> 
     Schmyhal, which spells Шмыгаль too (by Ukrainian rules). A word that faithfully spells another form
     of the name (Medwedewa, the woman, beside the listed Medwedew) is left alone.
     """
-    genitive = [(word[:-1], "s")] if len(word) > 4 and word.endswith("s") else []
-    for stem, suffix in [*genitive, (word, "")]:  # "Medwedjews" is Medwedew's, not a near miss of it
+    for stem, suffix in reversed(list(genitive_stems(word))):  # "Medwedjews" is Medwedew's, not a near miss
         lower = stem.lower()
         faithful = {
             n for n in candidates if (s := cyrillic.spell(lower, n, lang)) is not None and not s.english

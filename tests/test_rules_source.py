@@ -139,6 +139,8 @@ def test_a_whole_article_against_its_source(code: str, expected: list[tuple[str,
             0,
         ),
         ("SRC011", "5 Prozent Inflation, 5 Euro Preis.", "Инфляция 5%, цена 5 евро.", "ru", 0),
+        ("SRC011", "Nach 5 Kilometern trafen sie Polizisten.", "Их встретили 5 милиционеров.", "ru", 0),
+        ("SRC011", "Die Front ist 100 Kilometer lang.", "Фронт длиной 100 миль.", "ru", 1),
         (
             "SRC011",
             "Sie fuhr 5 Kilometer.",

@@ -22,7 +22,7 @@ import click
 from mtqa.model import ArticleReport, RunSummary, Severity
 from mtqa.report.base import RunInfo
 from mtqa.report.location import source_location
-from mtqa.report.view import LocatedFinding, brief, counted, locate, suggestion_label
+from mtqa.report.view import LocatedFinding, annotation, brief, counted, locate, suggestion_label
 
 CONSOLE_FORMATS = ("text", "github", "jsonl")
 
@@ -187,10 +187,7 @@ class GithubReporter:
         for item in locate(report):
             finding = item.finding
             self.by_rule[finding.code] = self.by_rule.get(finding.code, 0) + 1
-            label = suggestion_label(finding.suggestion)
-            message = finding.message if label is None else f"{finding.message} -> {label}"
-            if finding.unit is not None:
-                message += f" [segment {brief(finding.unit)}]"
+            message = annotation(finding)
             if report.article.units:  # lines of the joined German are no lines of the XML file
                 position = ""
                 where = f"segment {brief(finding.unit or '?')}"

@@ -20,7 +20,7 @@ from mtqa.report.base import RunInfo
 from mtqa.report.console import source_location_of_failure
 from mtqa.report.files import ensure_folder, write_text_atomic
 from mtqa.report.location import source_location
-from mtqa.report.view import locate, suggestion_label
+from mtqa.report.view import annotation, locate
 from mtqa.run_files import GITLAB_FILE
 
 SEVERITIES = {Severity.MINOR: "minor", Severity.MAJOR: "major", Severity.CRITICAL: "critical"}
@@ -43,14 +43,12 @@ class GitlabReporter:
         located = {id(item.finding): item for item in locate(report)}
         for key, finding in keyed(article.id, report.findings):
             item = located[id(finding)]
-            label = suggestion_label(finding.suggestion)
-            description = finding.message if label is None else f"{finding.message} -> {label}"
+            description = annotation(finding)
             line = item.line
             if feed_line is not None:
                 description = f"{article.id} {item.line}:{item.column}: {description}"
                 line = feed_line
-            if finding.unit is not None:  # a bilingual file: the segment, not a line of the XML, finds it
-                description = f"{description} [segment {finding.unit}]"
+            if article.units:  # a bilingual file: the segment in the description, not a line, finds it
                 line = 1
             self.issues.append(
                 {

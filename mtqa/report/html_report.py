@@ -13,7 +13,6 @@ segment starts with an anchor (``#seg-<id>``) that shows the id, so a translator
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import heapq
 import re
@@ -37,6 +36,7 @@ from mtqa.report.view import (
     metadata,
     suggestion_label,
     unit_indexes,
+    unit_positions,
 )
 from mtqa.rules.registry import FAMILIES
 from mtqa.segment import LineIndex, sentences
@@ -282,7 +282,7 @@ def render_html(report: ArticleReport, version: str = __version__) -> str:
         "</div>",
         *_findings_table(located, segments),
         *_corrected(report),
-        *_segments(report),
+        *_segments(report, anchors),
         *_signatures(report),
         *_notes(report),
         f"<footer><p>Written by mtqa {escape(version)}.</p></footer>",
@@ -429,7 +429,7 @@ def _word_diff(old: str, new: str) -> tuple[str, str]:
     return " ".join(left), " ".join(right)
 
 
-def _segments(report: ArticleReport) -> list[str]:
+def _segments(report: ArticleReport, anchors: list[str]) -> list[str]:
     """German beside its back-translation and, with a source text, the aligned source sentences."""
     backtranslations = dict(report.backtranslations)
     scores: dict[int, list[Score]] = {}
@@ -446,8 +446,7 @@ def _segments(report: ArticleReport) -> list[str]:
             lowest[metric] = min(ranked)[1]
     index = LineIndex(report.article.text)
     units = report.article.units
-    unit_starts = [unit.start for unit in units]
-    anchors = unit_anchors(units) if units else []
+    positions = unit_positions(units, (segment.start for segment in report.segments))
     heads = ["Segment" if units else "Line", "German"]
     heads += ["English back-translation"] if backtranslations else []
     heads += [f"Source ({escape(report.article.source_lang or '?')})"] if source else []
@@ -458,15 +457,14 @@ def _segments(report: ArticleReport) -> list[str]:
         "<table>",
         "<tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>",
     ]
-    for segment in report.segments:
+    for segment, position in zip(report.segments, positions, strict=True):
         if not segment.text.strip():
             continue
         own = scores.get(segment.index, [])
         worst = any(lowest.get(s.metric) == segment.index for s in own)
         if units:
-            position = bisect.bisect_right(unit_starts, segment.start) - 1
             where = (
-                f'<a href="#{anchors[position]}">{escape(units[position].id)}</a>' if position >= 0 else ""
+                "" if position is None else f'<a href="#{anchors[position]}">{escape(units[position].id)}</a>'
             )
         else:
             where = str(index.line_col(segment.start)[0])
@@ -502,13 +500,14 @@ def _aligned_source(report: ArticleReport) -> dict[int, str]:
     if not article.source:
         return {}
     if article.units:
-        starts = [unit.start for unit in article.units]
         aligned: dict[int, str] = {}
         shown: set[int] = set()
-        for segment in report.segments:
-            position = bisect.bisect_right(starts, segment.start) - 1
-            unit = article.units[position] if position >= 0 else None
-            if unit is None or position in shown or segment.start >= unit.end or not segment.text.strip():
+        positions = unit_positions(article.units, (segment.start for segment in report.segments))
+        for segment, position in zip(report.segments, positions, strict=True):
+            if position is None or position in shown or not segment.text.strip():
+                continue
+            unit = article.units[position]
+            if segment.start >= unit.end:
                 continue
             shown.add(position)
             aligned[segment.index] = article.source[unit.source_start : unit.source_end].strip()

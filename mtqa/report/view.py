@@ -7,10 +7,10 @@ is written, so every format points at the same place.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from mtqa.model import ArticleReport, Finding, Score, Segment
+from mtqa.model import ArticleReport, Finding, Score, Segment, Unit
 from mtqa.rules.registry import FAMILIES
 from mtqa.segment import LineIndex
 
@@ -76,16 +76,21 @@ def scored_segments(report: ArticleReport) -> list[ScoredSegment]:
 
 
 def unit_indexes(report: ArticleReport, findings: Iterable[Finding]) -> list[int | None]:
-    """For each finding, the position in ``article.units`` of the bilingual segment it starts in.
+    """For each finding, the position in ``article.units`` of the bilingual segment it starts in."""
+    return unit_positions(report.article.units, (finding.start for finding in findings))
+
+
+def unit_positions(units: Sequence[Unit], offsets: Iterable[int]) -> list[int | None]:
+    """For each offset into the article text, the position in ``units`` of the segment it lies in.
 
     The same rule as the one that sets ``Finding.unit`` (the last unit starting at or before the
-    finding), by position rather than id, so that two segments sharing an id stay apart; ``None`` for
+    offset), by position rather than id, so that two segments sharing an id stay apart; ``None`` for
     plain text.
     """
-    starts = [unit.start for unit in report.article.units]
+    starts = [unit.start for unit in units]
     positions: list[int | None] = []
-    for finding in findings:
-        index = bisect.bisect_right(starts, finding.start) - 1
+    for offset in offsets:
+        index = bisect.bisect_right(starts, offset) - 1
         positions.append(index if index >= 0 else None)
     return positions
 
@@ -114,6 +119,16 @@ def describe(finding: Finding) -> str:
     text = f"{finding.code} {finding.message}"
     label = suggestion_label(finding.suggestion)
     return text if label is None else f"{text} -> {label}"
+
+
+def annotation(finding: Finding) -> str:
+    """``message -> suggestion [segment id]``: a finding in one line for a CI annotation.
+
+    In a bilingual file the segment id, not the line of the joined German, finds the text.
+    """
+    label = suggestion_label(finding.suggestion)
+    text = finding.message if label is None else f"{finding.message} -> {label}"
+    return text if finding.unit is None else f"{text} [segment {brief(finding.unit)}]"
 
 
 def metadata(report: ArticleReport) -> Iterator[tuple[str, str]]:

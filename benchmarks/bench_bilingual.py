@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from bench_rules import run_once  # the same fresh-process run of `mtqa check`, one job
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "tests" / "data" / "bilingual"
@@ -78,25 +79,6 @@ def build_inputs(folder: Path, count: int) -> tuple[Path, Path, int]:
     return xliff, folder / "feed.jsonl", segments
 
 
-def run_once(target: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak MB of one ``mtqa check`` in a fresh process."""
-    code = (
-        "import sys, time, resource\n"
-        "from click.testing import CliRunner\n"
-        "from mtqa.cli import main\n"
-        "start = time.perf_counter()\n"
-        f"result = CliRunner().invoke(main, ['check', {str(target)!r}, '-o', {str(out)!r},"
-        " '--no-backtranslate', '--no-cache', '--output-format', 'none', '--jobs', '1',"
-        " '--fail-on', 'never'])\n"
-        "elapsed = time.perf_counter() - start\n"
-        "assert result.exit_code == 0, result.output\n"
-        "print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
-    elapsed, peak = (float(x) for x in done.stdout.split())
-    return elapsed, peak
-
-
 def rule_costs(count: int) -> None:
     """CPU µs per article of each SRC rule, on articles with their source attached."""
     sys.path.insert(0, str(ROOT))
@@ -148,7 +130,8 @@ def main() -> None:
         print("| input | seconds | articles/s | segments/s | peak MB |")
         print("|---|---:|---:|---:|---:|")
         for name, target in (("XLIFF 2.0 files", xliff), ("JSONL feed with sources", feed)):
-            elapsed, peak = run_once(target, folder / f"out-{target.name}")
+            figures = run_once(target, folder / f"out-{target.name}", 1, [])
+            elapsed, peak = figures["seconds"], figures["peak_mb"]
             print(
                 f"| {name} | {elapsed:.2f} | {args.articles / elapsed:.0f} | {segments / elapsed:.0f} |"
                 f" {peak:.0f} |"
